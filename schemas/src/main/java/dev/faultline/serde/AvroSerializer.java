@@ -1,0 +1,90 @@
+package dev.faultline.serde;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.apache.avro.Schema;
+import org.apache.avro.generic.IndexedRecord;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.DatumWriter;
+import org.apache.avro.io.EncoderFactory;
+import org.apache.avro.specific.SpecificDatumWriter;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.serialization.Serializer;
+
+/**
+ * Writes Avro records in the Confluent wire format, registering their schema on first use
+ * ({@code auto.register.schemas=true}, the default) or looking it up (false). Thread-safe:
+ * Kafka Streams shares one instance among its stream threads.
+ */
+public final class AvroSerializer<T extends IndexedRecord> implements Serializer<T> {
+    private SchemaRegistryClient client;
+    private SerdeConfig config;
+    private boolean isKey;
+    private final Map<String, Map<Schema, Integer>> idsBySubject = new ConcurrentHashMap<>();
+    private final Map<Schema, DatumWriter<T>> writers = new ConcurrentHashMap<>();
+
+    public AvroSerializer() {
+    }
+
+    /** For a client shared with other serdes; {@link #configure} then only reads the settings. */
+    public AvroSerializer(SchemaRegistryClient client) {
+        this.client = client;
+    }
+
+    @Override
+    public void configure(Map<String, ?> configs, boolean isKey) {
+        this.config = SerdeConfig.from(configs);
+        this.isKey = isKey;
+        if (client == null) {
+            client = SchemaRegistryClients.create(config);
+        }
+    }
+
+    @Override
+    public byte[] serialize(String topic, T record) {
+        if (record == null) {
+            return null;
+        }
+        if (config == null) {
+            throw new IllegalStateException("AvroSerializer used before configure()");
+        }
+        Schema schema = record.getSchema();
+        int id = schemaId(topic, schema);
+        ByteArrayOutputStream out = new ByteArrayOutputStream(64);
+        out.write(WireFormat.MAGIC_BYTE);
+        out.write(id >>> 24);
+        out.write(id >>> 16);
+        out.write(id >>> 8);
+        out.write(id);
+        try {
+            BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
+            writers.computeIfAbsent(schema, SpecificDatumWriter::new).write(record, encoder);
+            encoder.flush();
+        } catch (IOException | RuntimeException e) {
+            throw new SerializationException("Cannot write " + schema.getFullName() + " to topic " + topic + ": " + e.getMessage(), e);
+        }
+        return out.toByteArray();
+    }
+
+    private int schemaId(String topic, Schema schema) {
+        String subject = config.subjectNameStrategy(isKey).subject(topic, isKey, schema);
+        return idsBySubject.computeIfAbsent(subject, s -> new ConcurrentHashMap<>()).computeIfAbsent(schema, s -> {
+            try {
+                return config.autoRegisterSchemas() ? client.register(subject, s) : client.lookup(subject, s).id();
+            } catch (SchemaRegistryException e) {
+                throw new SerializationException((config.autoRegisterSchemas() ? "Cannot register" : "Cannot look up")
+                    + " schema " + s.getFullName() + " under subject " + subject + ": " + e.getMessage(), e);
+            }
+        });
+    }
+
+    @Override
+    public void close() {
+        if (client != null) {
+            client.close();
+        }
+    }
+}
