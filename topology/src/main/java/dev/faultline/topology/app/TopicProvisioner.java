@@ -1,0 +1,64 @@
+package dev.faultline.topology.app;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.CreateTopicsResult;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.faultline.topology.config.AnalyzerConfig;
+import dev.faultline.topology.config.TopicNames;
+
+/**
+ * Creates the analyzer's input and output topics with explicit partition counts and
+ * cleanup policies; existing topics are left as they are. Internal topics (repartition,
+ * changelog) are Kafka Streams' own business.
+ */
+public final class TopicProvisioner {
+    private static final Logger LOG = LoggerFactory.getLogger(TopicProvisioner.class);
+
+    private TopicProvisioner() {
+    }
+
+    /** The topics and their settings: every topic here is an event stream, so cleanup is by time. */
+    public static List<NewTopic> topics(AnalyzerConfig config) {
+        TopicNames names = config.topics();
+        List<NewTopic> topics = new ArrayList<>();
+        List<String> all = new ArrayList<>(names.inputs());
+        all.addAll(names.outputs());
+        Optional<Short> replication = config.topicReplicationFactor() < 0 ? Optional.empty() : Optional.of(config.topicReplicationFactor());
+        for (String name : all) {
+            topics.add(new NewTopic(name, Optional.of(config.topicPartitions()), replication)
+                .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE)));
+        }
+        return topics;
+    }
+
+    /** Creates what is missing; returns the names it created. */
+    public static List<String> ensure(Admin admin, List<NewTopic> topics) throws InterruptedException {
+        CreateTopicsResult result = admin.createTopics(topics);
+        List<String> created = new ArrayList<>();
+        for (NewTopic topic : topics) {
+            try {
+                result.values().get(topic.name()).get();
+                created.add(topic.name());
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof TopicExistsException)) {
+                    throw new IllegalStateException("Cannot create topic " + topic.name() + ": " + e.getCause().getMessage(), e.getCause());
+                }
+            }
+        }
+        if (!created.isEmpty()) {
+            LOG.info("Created topics {}", created);
+        }
+        return created;
+    }
+}

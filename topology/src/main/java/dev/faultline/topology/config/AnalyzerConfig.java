@@ -1,0 +1,165 @@
+package dev.faultline.topology.config;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+
+import org.apache.kafka.streams.StreamsConfig;
+
+import dev.faultline.serde.SerdeConfig;
+
+/**
+ * The analyzer's typed configuration. Keys under {@code analyzer.} are ours and validated
+ * here; every other key is a Kafka Streams, Kafka client or serde setting under its
+ * standard name and passes through unchanged. Built by {@link #from(Map)}, which fails on
+ * the first bad value with a message naming the key, the value and the accepted range, and
+ * on unknown {@code analyzer.} keys, so a typo cannot silently fall back to a default.
+ */
+public record AnalyzerConfig(
+    TopicNames topics,
+    boolean createTopics,
+    int topicPartitions,
+    short topicReplicationFactor,
+    Duration windowSize,
+    Duration windowGrace,
+    Map<String, Object> kafka) {
+
+    public static final String TOPIC_REQUESTS = "analyzer.topic.requests";
+    public static final String TOPIC_METRICS = "analyzer.topic.metrics";
+    public static final String TOPIC_LOGS = "analyzer.topic.logs";
+    public static final String TOPIC_FAULT_EVENTS = "analyzer.topic.fault-events";
+    public static final String TOPIC_DEGRADATION_CHANGES = "analyzer.topic.degradation-changes";
+    public static final String TOPIC_WINDOW_STATS = "analyzer.topic.window-stats";
+    public static final String TOPIC_CLASSIFIED_LOGS = "analyzer.topic.classified-logs";
+    public static final String TOPIC_DEAD_LETTERS = "analyzer.topic.dead-letters";
+    public static final String TOPICS_CREATE = "analyzer.topics.create";
+    public static final String TOPICS_PARTITIONS = "analyzer.topics.partitions";
+    public static final String TOPICS_REPLICATION_FACTOR = "analyzer.topics.replication-factor";
+    public static final String WINDOW_SIZE_MS = "analyzer.window.size.ms";
+    public static final String WINDOW_GRACE_MS = "analyzer.window.grace.ms";
+
+    /** Every analyzer key with its default; the README's configuration table lists the same. */
+    public static final Map<String, String> DEFAULTS = defaults();
+
+    /** Kafka settings the analyzer sets unless the configuration does. */
+    public static final Map<String, String> KAFKA_DEFAULTS = Map.of(
+        StreamsConfig.APPLICATION_ID_CONFIG, "faultline",
+        StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2,
+        // Renaming a store or internal topic breaks upgrades, so every one must be named.
+        StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, "true");
+
+    private static final Pattern TOPIC_NAME = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
+    private static final Set<String> GUARANTEES = Set.of(StreamsConfig.AT_LEAST_ONCE, StreamsConfig.EXACTLY_ONCE_V2);
+
+    private static Map<String, String> defaults() {
+        Map<String, String> d = new LinkedHashMap<>();
+        d.put(TOPIC_REQUESTS, "telemetry.requests");
+        d.put(TOPIC_METRICS, "telemetry.metrics");
+        d.put(TOPIC_LOGS, "telemetry.logs");
+        d.put(TOPIC_FAULT_EVENTS, "faultline.fault-events");
+        d.put(TOPIC_DEGRADATION_CHANGES, "faultline.degradation-changes");
+        d.put(TOPIC_WINDOW_STATS, "faultline.window-stats");
+        d.put(TOPIC_CLASSIFIED_LOGS, "faultline.classified-logs");
+        d.put(TOPIC_DEAD_LETTERS, "faultline.dead-letters");
+        d.put(TOPICS_CREATE, "true");
+        d.put(TOPICS_PARTITIONS, "6");
+        d.put(TOPICS_REPLICATION_FACTOR, "-1");
+        d.put(WINDOW_SIZE_MS, "60000");
+        d.put(WINDOW_GRACE_MS, "10000");
+        return Map.copyOf(d);
+    }
+
+    public static AnalyzerConfig from(Map<String, String> settings) {
+        Set<String> unknown = new TreeSet<>();
+        for (String key : settings.keySet()) {
+            if (key.startsWith("analyzer.") && !DEFAULTS.containsKey(key)) {
+                unknown.add(key);
+            }
+        }
+        if (!unknown.isEmpty()) {
+            String key = unknown.iterator().next();
+            throw new InvalidConfigException(key, settings.get(key), "unknown analyzer setting; known ones are " + new TreeSet<>(DEFAULTS.keySet()));
+        }
+        Function<String, String> get = key -> settings.getOrDefault(key, DEFAULTS.get(key)).trim();
+
+        TopicNames topics = new TopicNames(
+            topic(get, TOPIC_REQUESTS), topic(get, TOPIC_METRICS), topic(get, TOPIC_LOGS),
+            topic(get, TOPIC_FAULT_EVENTS), topic(get, TOPIC_DEGRADATION_CHANGES), topic(get, TOPIC_WINDOW_STATS),
+            topic(get, TOPIC_CLASSIFIED_LOGS), topic(get, TOPIC_DEAD_LETTERS));
+        List<String> all = new java.util.ArrayList<>(topics.inputs());
+        all.addAll(topics.outputs());
+        if (new java.util.HashSet<>(all).size() != all.size()) {
+            throw new InvalidConfigException("analyzer.topic.*", all, "every topic must have its own name");
+        }
+        Duration size = Duration.ofMillis(number(get, WINDOW_SIZE_MS, 1_000, 86_400_000));
+        Duration grace = Duration.ofMillis(number(get, WINDOW_GRACE_MS, 0, size.toMillis()));
+
+        Map<String, Object> kafka = new HashMap<>(KAFKA_DEFAULTS);
+        settings.forEach((key, value) -> {
+            if (!key.startsWith("analyzer.")) {
+                kafka.put(key, value.trim());
+            }
+        });
+        requireKafka(kafka, StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "host:port[,host:port...] of the Kafka cluster");
+        requireKafka(kafka, SerdeConfig.SCHEMA_REGISTRY_URL, "URL(s) of a Confluent-compatible schema registry");
+        String guarantee = kafka.get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG).toString();
+        if (!GUARANTEES.contains(guarantee)) {
+            throw new InvalidConfigException(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, guarantee, "one of " + new TreeSet<>(GUARANTEES));
+        }
+        SerdeConfig.from(kafka);
+
+        return new AnalyzerConfig(topics, bool(get, TOPICS_CREATE),
+            (int) number(get, TOPICS_PARTITIONS, 1, 10_000),
+            (short) number(get, TOPICS_REPLICATION_FACTOR, -1, Short.MAX_VALUE),
+            size, grace, Map.copyOf(kafka));
+    }
+
+    public String applicationId() {
+        return kafka.get(StreamsConfig.APPLICATION_ID_CONFIG).toString();
+    }
+
+    private static void requireKafka(Map<String, Object> kafka, String key, String accepted) {
+        Object value = kafka.get(key);
+        if (value == null || value.toString().isBlank()) {
+            throw InvalidConfigException.missing(key, accepted + " (set " + key + " in the config file or "
+                + "KAFKA_" + key.toUpperCase(Locale.ROOT).replace('.', '_') + " in the environment)");
+        }
+    }
+
+    private static String topic(Function<String, String> get, String key) {
+        String name = get.apply(key);
+        if (!TOPIC_NAME.matcher(name).matches() || name.equals(".") || name.equals("..")) {
+            throw new InvalidConfigException(key, name, "a Kafka topic name: 1 to 249 of [a-zA-Z0-9._-]");
+        }
+        return name;
+    }
+
+    private static long number(Function<String, String> get, String key, long min, long max) {
+        String text = get.apply(key);
+        try {
+            long value = Long.parseLong(text);
+            if (value >= min && value <= max) {
+                return value;
+            }
+        } catch (NumberFormatException e) {
+            // reported below with the accepted range
+        }
+        throw new InvalidConfigException(key, text, "a whole number in [" + min + ", " + max + "]");
+    }
+
+    private static boolean bool(Function<String, String> get, String key) {
+        String text = get.apply(key).toLowerCase(Locale.ROOT);
+        return switch (text) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new InvalidConfigException(key, text, "true or false");
+        };
+    }
+}

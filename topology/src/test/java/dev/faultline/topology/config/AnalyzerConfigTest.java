@@ -1,0 +1,105 @@
+package dev.faultline.topology.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class AnalyzerConfigTest {
+
+    private static Map<String, String> minimal() {
+        Map<String, String> settings = new HashMap<>();
+        settings.put("bootstrap.servers", "127.0.0.1:9092");
+        settings.put("schema.registry.url", "http://127.0.0.1:8081");
+        return settings;
+    }
+
+    @Test
+    void shouldApplyDocumentedDefaults() {
+        AnalyzerConfig config = AnalyzerConfig.from(minimal());
+        assertThat(config.topics().requests()).isEqualTo("telemetry.requests");
+        assertThat(config.topics().windowStats()).isEqualTo("faultline.window-stats");
+        assertThat(config.windowSize()).isEqualTo(Duration.ofSeconds(60));
+        assertThat(config.windowGrace()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(config.kafka()).containsEntry("processing.guarantee", "exactly_once_v2")
+            .containsEntry("application.id", "faultline")
+            .containsEntry("ensure.explicit.internal.resource.naming", "true");
+    }
+
+    @Test
+    void shouldPassKafkaSettingsThroughUnderTheirStandardNames() {
+        Map<String, String> settings = minimal();
+        settings.put("num.stream.threads", "4");
+        settings.put("processing.guarantee", "at_least_once");
+        AnalyzerConfig config = AnalyzerConfig.from(settings);
+        assertThat(config.kafka()).containsEntry("num.stream.threads", "4").containsEntry("processing.guarantee", "at_least_once");
+        assertThat(config.kafka()).doesNotContainKey("analyzer.window.size.ms");
+    }
+
+    @ParameterizedTest(name = "{0}={1}")
+    @CsvSource(delimiter = '|', value = {
+        "analyzer.window.size.ms|500|analyzer.window.size.ms=500 is invalid: a whole number in [1000, 86400000]",
+        "analyzer.window.size.ms|1m|analyzer.window.size.ms=1m is invalid: a whole number in [1000, 86400000]",
+        "analyzer.window.grace.ms|90000|analyzer.window.grace.ms=90000 is invalid: a whole number in [0, 60000]",
+        "analyzer.topic.requests|bad topic!|analyzer.topic.requests=bad topic! is invalid: a Kafka topic name: 1 to 249 of [a-zA-Z0-9._-]",
+        "analyzer.topics.partitions|0|analyzer.topics.partitions=0 is invalid: a whole number in [1, 10000]",
+        "analyzer.topics.create|maybe|analyzer.topics.create=maybe is invalid: true or false",
+        "analyzer.window.sise.ms|1000|analyzer.window.sise.ms=1000 is invalid: unknown analyzer setting; known ones are [",
+        "processing.guarantee|exactly_once|processing.guarantee=exactly_once is invalid: one of [at_least_once, exactly_once_v2]",
+        "schema.registry.url|ftp://x|Invalid value ftp://x for configuration schema.registry.url",
+        "analyzer.topic.logs|telemetry.requests|analyzer.topic.*=",
+    })
+    void shouldNameTheKeyValueAndAcceptedRangeOfABadSetting(String key, String value, String message) {
+        Map<String, String> settings = minimal();
+        settings.put(key, value);
+        assertThatThrownBy(() -> AnalyzerConfig.from(settings)).hasMessageStartingWith(message);
+    }
+
+    @Test
+    void shouldRequireTheClusterAndRegistry() {
+        assertThatThrownBy(() -> AnalyzerConfig.from(Map.of("schema.registry.url", "http://r:8081")))
+            .isInstanceOf(InvalidConfigException.class)
+            .hasMessageStartingWith("bootstrap.servers=(missing) is invalid")
+            .hasMessageContaining("KAFKA_BOOTSTRAP_SERVERS");
+    }
+
+    @Test
+    void shouldLetTheEnvironmentOverrideTheFile(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("analyzer.properties");
+        Files.writeString(file, "bootstrap.servers=file:9092\nschema.registry.url=http://file:8081\nanalyzer.window.size.ms=30000\n");
+
+        AnalyzerConfig config = ConfigLoader.load(Optional.of(file), Map.of(
+            "KAFKA_BOOTSTRAP_SERVERS", "env:9092",
+            "ANALYZER_TOPIC_FAULT_EVENTS", "alerts.faults",
+            "PATH", "/usr/bin"));
+
+        assertThat(config.kafka()).containsEntry("bootstrap.servers", "env:9092").containsEntry("schema.registry.url", "http://file:8081");
+        assertThat(config.topics().faultEvents()).isEqualTo("alerts.faults");
+        assertThat(config.windowSize()).isEqualTo(Duration.ofSeconds(30));
+    }
+
+    @Test
+    void shouldReportAnUnknownAnalyzerVariableByItsName() {
+        Map<String, String> env = Map.of("KAFKA_BOOTSTRAP_SERVERS", "b:9092", "KAFKA_SCHEMA_REGISTRY_URL", "http://r:8081",
+            "ANALYZER_WINDOW_SIZE", "60000");
+        assertThatThrownBy(() -> ConfigLoader.load(Optional.empty(), env))
+            .hasMessageStartingWith("analyzer.window_size (from $ANALYZER_WINDOW_SIZE)=60000 is invalid: unknown analyzer setting");
+    }
+
+    @Test
+    void shouldReportAnUnreadableFile(@TempDir Path dir) {
+        assertThatThrownBy(() -> ConfigLoader.load(Optional.of(dir.resolve("nope.properties")), Map.of()))
+            .hasMessageStartingWith("--config=" + dir.resolve("nope.properties") + " is invalid: a readable properties file");
+    }
+}
