@@ -36,6 +36,7 @@ public final class LocalKafkaBroker implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LocalKafkaBroker.class);
     private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
+    private static final Path SETSID = Path.of("/usr/bin/setsid");
 
     private final Path dataDir;
     private final boolean ownsDataDir;
@@ -223,7 +224,13 @@ public final class LocalKafkaBroker implements AutoCloseable {
     }
 
     private Process java(String mainClass, String... args) {
-        List<String> command = new ArrayList<>(List.of(
+        List<String> command = new ArrayList<>();
+        // Its own session, so a terminal's Ctrl-C reaches only the parent, which then stops
+        // the broker after its clients have closed rather than before.
+        if (Files.isExecutable(SETSID)) {
+            command.add(SETSID.toString());
+        }
+        command.addAll(List.of(
             Path.of(System.getProperty("java.home"), "bin", "java").toString(),
             "-Xms128m", "-Xmx512m", "-XX:+UseG1GC", "-Djava.awt.headless=true",
             "-Dlog4j2.configurationFile=" + dataDir.resolve("log4j2.properties"),
