@@ -4,8 +4,18 @@ import java.util.Map;
 
 import org.apache.avro.specific.SpecificRecord;
 
+import dev.faultline.schema.ClassificationRules;
+import dev.faultline.schema.ClassifiedLog;
+import dev.faultline.schema.DegradationChange;
+import dev.faultline.schema.FaultEvent;
+import dev.faultline.schema.LogRecord;
+import dev.faultline.schema.MetricSample;
 import dev.faultline.schema.RequestEvent;
 import dev.faultline.schema.WindowStats;
+import dev.faultline.schema.internal.Heartbeat;
+import dev.faultline.schema.internal.ServiceHealthState;
+import dev.faultline.schema.internal.Signal;
+import dev.faultline.schema.internal.WindowAccumulator;
 import dev.faultline.serde.AvroSerde;
 import dev.faultline.serde.SchemaRegistryClient;
 import dev.faultline.serde.SchemaRegistryClients;
@@ -13,7 +23,8 @@ import dev.faultline.serde.SerdeConfig;
 
 /**
  * Every serde the topology uses, built in one place from the analyzer's settings and
- * sharing one registry client, so each schema is fetched once per process.
+ * sharing one registry client, so each schema is fetched once per process. State and
+ * internal topics are Avro too, so their schemas evolve under the same rules.
  */
 public final class AnalyzerSerdes {
     private final Map<String, ?> settings;
@@ -28,8 +39,48 @@ public final class AnalyzerSerdes {
         return value(RequestEvent.class);
     }
 
+    public AvroSerde<MetricSample> metrics() {
+        return value(MetricSample.class);
+    }
+
+    public AvroSerde<LogRecord> logs() {
+        return value(LogRecord.class);
+    }
+
+    public AvroSerde<ClassificationRules> rules() {
+        return value(ClassificationRules.class);
+    }
+
+    public AvroSerde<Signal> signals() {
+        return value(Signal.class);
+    }
+
+    public AvroSerde<WindowAccumulator> windowAccumulators() {
+        return value(WindowAccumulator.class);
+    }
+
+    public AvroSerde<Heartbeat> heartbeats() {
+        return value(Heartbeat.class);
+    }
+
+    public AvroSerde<ServiceHealthState> healthStates() {
+        return value(ServiceHealthState.class);
+    }
+
+    public AvroSerde<FaultEvent> faultEvents() {
+        return value(FaultEvent.class);
+    }
+
+    public AvroSerde<DegradationChange> degradationChanges() {
+        return value(DegradationChange.class);
+    }
+
     public AvroSerde<WindowStats> windowStats() {
         return value(WindowStats.class);
+    }
+
+    public AvroSerde<ClassifiedLog> classifiedLogs() {
+        return value(ClassifiedLog.class);
     }
 
     private <T extends SpecificRecord> AvroSerde<T> value(Class<T> type) {

@@ -1,50 +1,142 @@
 package dev.faultline.topology;
 
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Branched;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.EmitStrategy;
 import org.apache.kafka.streams.kstream.Grouped;
+import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.kstream.TimeWindows;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.Stores;
 import org.apache.kafka.streams.state.WindowStore;
 
+import dev.faultline.schema.ClassifiedLog;
+import dev.faultline.schema.DegradationChange;
+import dev.faultline.schema.FaultEvent;
+import dev.faultline.schema.LogRecord;
+import dev.faultline.schema.MetricSample;
+import dev.faultline.schema.RequestEvent;
 import dev.faultline.schema.WindowStats;
+import dev.faultline.schema.internal.Heartbeat;
+import dev.faultline.schema.internal.ServiceHealthState;
+import dev.faultline.schema.internal.Signal;
+import dev.faultline.schema.internal.WindowAccumulator;
 import dev.faultline.topology.config.AnalyzerConfig;
-import dev.faultline.topology.domain.RequestStats;
+import dev.faultline.topology.domain.ServiceWindow;
+import dev.faultline.topology.domain.Validation;
+import dev.faultline.topology.processors.ByServicePartitioner;
+import dev.faultline.topology.processors.ClassifyProcessor;
+import dev.faultline.topology.processors.HealthProcessor;
+import dev.faultline.topology.processors.HeartbeatProcessor;
+import dev.faultline.topology.processors.RulesUpdater;
+import dev.faultline.topology.processors.ValidateProcessor;
 
-/** The only place the analyzer's topology is built; {@code main} and the tests both use it. */
+/**
+ * The only place the analyzer's topology is built; {@code main} and the tests both use it.
+ *
+ * <pre>
+ * requests ─validate─┐
+ * metrics ──validate─┼─merge─▶ key by service ─▶ [signals-by-service] ─▶ heartbeat ─▶ window per service
+ * logs ─validate─classify┘  └─▶ classified-logs                                        │ (on close)
+ *                                                                                      ▼
+ *                                window-stats ◀─ degradation-changes ◀─ fault-events ◀─ health
+ * </pre>
+ * Invalid input throws in the validate steps; the processing exception handler sends it to
+ * the dead-letter topic. The only repartition is {@link Names#SIGNALS_BY_SERVICE}.
+ */
 public final class AnalyzerTopology {
     private AnalyzerTopology() {
     }
 
     public static Topology build(AnalyzerConfig config, AnalyzerSerdes serdes) {
         StreamsBuilder builder = new StreamsBuilder();
+        Validation validation = new Validation(config.maxFutureSkew());
+        TelemetryTimestampExtractor eventTime = new TelemetryTimestampExtractor();
 
-        // Requests -> per-service tumbling windows on event time -> one WindowStats per closed window.
-        builder.stream(config.topics().requests(), Consumed.with(Serdes.ByteArray(), serdes.requests())
-                .withName(Names.REQUESTS_SOURCE)
-                .withTimestampExtractor(new TelemetryTimestampExtractor()))
-            .selectKey((key, request) -> request.getService(), Named.as(Names.REQUESTS_KEYED_BY_SERVICE))
-            .groupByKey(Grouped.with(Names.REQUESTS_BY_SERVICE, Serdes.String(), serdes.requests()))
+        builder.addGlobalStore(
+            Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(Names.CLASSIFICATION_RULES_STORE), Serdes.String(), serdes.rules())
+                .withLoggingDisabled(),
+            config.topics().rules(),
+            Consumed.with(Serdes.String(), serdes.rules()).withName(Names.RULES_SOURCE),
+            RulesUpdater::new);
+
+        KStream<byte[], Signal> requests = builder
+            .stream(config.topics().requests(), Consumed.with(Serdes.ByteArray(), serdes.requests())
+                .withName(Names.REQUESTS_SOURCE).withTimestampExtractor(eventTime))
+            .processValues(() -> new ValidateProcessor<byte[], RequestEvent>(validation::problem), Named.as(Names.REQUESTS_VALIDATE))
+            .mapValues(request -> new Signal(request.getService(), request), Named.as(Names.REQUESTS_AS_SIGNALS));
+
+        KStream<byte[], Signal> metrics = builder
+            .stream(config.topics().metrics(), Consumed.with(Serdes.ByteArray(), serdes.metrics())
+                .withName(Names.METRICS_SOURCE).withTimestampExtractor(eventTime))
+            .processValues(() -> new ValidateProcessor<byte[], MetricSample>(validation::problem), Named.as(Names.METRICS_VALIDATE))
+            .mapValues(sample -> new Signal(sample.getService(), sample), Named.as(Names.METRICS_AS_SIGNALS));
+
+        KStream<byte[], Signal> logs = builder
+            .stream(config.topics().logs(), Consumed.with(Serdes.ByteArray(), serdes.logs())
+                .withName(Names.LOGS_SOURCE).withTimestampExtractor(eventTime))
+            .processValues(() -> new ValidateProcessor<byte[], LogRecord>(validation::problem), Named.as(Names.LOGS_VALIDATE))
+            .processValues(() -> new ClassifyProcessor(config.classificationRules()), Named.as(Names.LOGS_CLASSIFY));
+
+        logs.filter((key, signal) -> signal.getPayload() instanceof ClassifiedLog, Named.as(Names.CLASSIFIED_LOGS_ONLY))
+            .map((key, signal) -> KeyValue.pair(((ClassifiedLog) signal.getPayload()).getService(), (ClassifiedLog) signal.getPayload()),
+                Named.as(Names.CLASSIFIED_LOGS_KEYED))
+            .to(config.topics().classifiedLogs(), Produced.with(Serdes.String(), serdes.classifiedLogs()).withName(Names.CLASSIFIED_LOGS_SINK));
+
+        builder.addStateStore(keyValueStore(Names.SERVICE_HEARTBEATS_STORE, serdes.heartbeats()));
+        builder.addStateStore(keyValueStore(Names.SERVICE_HEALTH_STORE, serdes.healthStates()));
+
+        KStream<String, SpecificRecord> health = requests
+            .merge(metrics, Named.as(Names.SIGNALS_MERGE_METRICS))
+            .merge(logs, Named.as(Names.SIGNALS_MERGE_LOGS))
+            .selectKey((key, signal) -> signal.getService(), Named.as(Names.SIGNALS_KEYED))
+            .repartition(Repartitioned.<String, Signal>as(Names.SIGNALS_BY_SERVICE).withKeySerde(Serdes.String()).withValueSerde(serdes.signals()))
+            .processValues(HeartbeatProcessor::new, Named.as(Names.HEARTBEAT), Names.SERVICE_HEARTBEATS_STORE)
+            .groupByKey(Grouped.<String, Signal>as(Names.SIGNALS_GROUPED).withKeySerde(Serdes.String()).withValueSerde(serdes.signals()))
             .windowedBy(TimeWindows.ofSizeAndGrace(config.windowSize(), config.windowGrace()))
             .emitStrategy(EmitStrategy.onWindowClose())
-            .aggregate(RequestStats::empty, (service, request, stats) -> RequestStats.add(stats, request),
-                Named.as(Names.REQUEST_STATS_AGGREGATE),
-                Materialized.<String, WindowStats, WindowStore<Bytes, byte[]>>as(Names.REQUEST_STATS_STORE)
-                    .withKeySerde(Serdes.String())
-                    .withValueSerde(serdes.windowStats()))
-            .toStream(Named.as(Names.REQUEST_STATS_CLOSED))
-            .map((window, stats) -> KeyValue.pair(window.key(),
-                    RequestStats.close(stats, window.window().startTime(), window.window().endTime(), AnalyzerVersion.VERSION)),
-                Named.as(Names.REQUEST_STATS_FINAL))
-            .to(config.topics().windowStats(), Produced.with(Serdes.String(), serdes.windowStats()).withName(Names.WINDOW_STATS_SINK));
+            .aggregate(ServiceWindow::empty, (service, signal, window) -> ServiceWindow.add(window, signal.getPayload()),
+                Named.as(Names.SERVICE_WINDOWS_AGGREGATE),
+                Materialized.<String, WindowAccumulator, WindowStore<Bytes, byte[]>>as(Names.SERVICE_WINDOWS_STORE)
+                    .withKeySerde(Serdes.String()).withValueSerde(serdes.windowAccumulators()))
+            .toStream(Named.as(Names.SERVICE_WINDOWS_CLOSED))
+            .map((window, accumulator) -> KeyValue.pair(window.key(), ServiceWindow.close(accumulator, window.key(),
+                    window.window().startTime(), window.window().endTime(), AnalyzerVersion.VERSION)),
+                Named.as(Names.SERVICE_WINDOWS_SUMMARIZED))
+            .process(() -> new HealthProcessor(config::healthRulesFor, config.livenessCheckInterval(), config.livenessReplayLag()),
+                Named.as(Names.HEALTH), Names.SERVICE_HEALTH_STORE, Names.SERVICE_HEARTBEATS_STORE);
+
+        health.split(Named.as(Names.HEALTH_OUTPUT))
+            .branch((service, output) -> output instanceof FaultEvent, Branched.withConsumer(events -> events
+                .map((service, event) -> KeyValue.pair(service + "/" + ((FaultEvent) event).getKind(), (FaultEvent) event),
+                    Named.as(Names.FAULT_EVENTS_KEYED))
+                .to(config.topics().faultEvents(), Produced.with(Serdes.String(), serdes.faultEvents())
+                    .withStreamPartitioner(new ByServicePartitioner<>()).withName(Names.FAULT_EVENTS_SINK)), Names.FAULT_EVENTS_BRANCH))
+            .branch((service, output) -> output instanceof DegradationChange, Branched.withConsumer(changes -> changes
+                .mapValues(change -> (DegradationChange) change, Named.as(Names.DEGRADATION_CHANGES_AS_RECORDS))
+                .to(config.topics().degradationChanges(), Produced.with(Serdes.String(), serdes.degradationChanges())
+                    .withName(Names.DEGRADATION_CHANGES_SINK)), Names.DEGRADATION_CHANGES_BRANCH))
+            .branch((service, output) -> output instanceof WindowStats, Branched.withConsumer(stats -> stats
+                .mapValues(window -> (WindowStats) window, Named.as(Names.WINDOW_STATS_AS_RECORDS))
+                .to(config.topics().windowStats(), Produced.with(Serdes.String(), serdes.windowStats())
+                    .withName(Names.WINDOW_STATS_SINK)), Names.WINDOW_STATS_BRANCH))
+            .noDefaultBranch();
 
         return builder.build();
+    }
+
+    private static <V> StoreBuilder<KeyValueStore<String, V>> keyValueStore(String name, org.apache.kafka.common.serialization.Serde<V> serde) {
+        return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), Serdes.String(), serde);
     }
 }

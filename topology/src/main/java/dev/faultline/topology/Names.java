@@ -7,14 +7,49 @@ package dev.faultline.topology;
  */
 public final class Names {
     public static final String REQUESTS_SOURCE = "requests-source";
-    public static final String REQUESTS_KEYED_BY_SERVICE = "requests-keyed-by-service";
-    /** Repartition topic: {@code <application.id>-requests-by-service-repartition}. */
-    public static final String REQUESTS_BY_SERVICE = "requests-by-service";
-    public static final String REQUEST_STATS_AGGREGATE = "request-stats-aggregate";
-    /** Window store of per-service request statistics; changelog {@code <application.id>-request-stats-changelog}. */
-    public static final String REQUEST_STATS_STORE = "request-stats";
-    public static final String REQUEST_STATS_CLOSED = "request-stats-closed";
-    public static final String REQUEST_STATS_FINAL = "request-stats-final";
+    public static final String REQUESTS_VALIDATE = "requests-validate";
+    public static final String REQUESTS_AS_SIGNALS = "requests-as-signals";
+    public static final String METRICS_SOURCE = "metrics-source";
+    public static final String METRICS_VALIDATE = "metrics-validate";
+    public static final String METRICS_AS_SIGNALS = "metrics-as-signals";
+    public static final String LOGS_SOURCE = "logs-source";
+    public static final String LOGS_VALIDATE = "logs-validate";
+    public static final String LOGS_CLASSIFY = "logs-classify";
+    public static final String CLASSIFIED_LOGS_ONLY = "classified-logs-only";
+    public static final String CLASSIFIED_LOGS_KEYED = "classified-logs-keyed-by-service";
+    public static final String CLASSIFIED_LOGS_SINK = "classified-logs-sink";
+
+    public static final String RULES_SOURCE = "classification-rules-source";
+    public static final String RULES_UPDATER = "classification-rules-updater";
+    /** Global store of the published rule set (from the compacted rules topic). */
+    public static final String CLASSIFICATION_RULES_STORE = "classification-rules";
+
+    public static final String SIGNALS_MERGE_METRICS = "signals-merge-metrics";
+    public static final String SIGNALS_MERGE_LOGS = "signals-merge-logs";
+    public static final String SIGNALS_KEYED = "signals-keyed-by-service";
+    /** The one repartition: {@code <application.id>-signals-by-service-repartition}. */
+    public static final String SIGNALS_BY_SERVICE = "signals-by-service";
+    public static final String HEARTBEAT = "service-heartbeat";
+    /** Latest telemetry per service; changelog {@code <application.id>-service-heartbeats-changelog}. */
+    public static final String SERVICE_HEARTBEATS_STORE = "service-heartbeats";
+    public static final String SIGNALS_GROUPED = "signals-grouped";
+    public static final String SERVICE_WINDOWS_AGGREGATE = "service-windows-aggregate";
+    /** Open windows per service; changelog {@code <application.id>-service-windows-changelog}. */
+    public static final String SERVICE_WINDOWS_STORE = "service-windows";
+    public static final String SERVICE_WINDOWS_CLOSED = "service-windows-closed";
+    public static final String SERVICE_WINDOWS_SUMMARIZED = "service-windows-summarized";
+    public static final String HEALTH = "service-health-evaluator";
+    /** Health per service (faults, level, liveness); changelog {@code <application.id>-service-health-changelog}. */
+    public static final String SERVICE_HEALTH_STORE = "service-health";
+    public static final String HEALTH_OUTPUT = "health-output-";
+    public static final String FAULT_EVENTS_BRANCH = "fault-events";
+    public static final String DEGRADATION_CHANGES_BRANCH = "degradation-changes";
+    public static final String WINDOW_STATS_BRANCH = "window-stats";
+    public static final String FAULT_EVENTS_KEYED = "fault-events-keyed";
+    public static final String FAULT_EVENTS_SINK = "fault-events-sink";
+    public static final String DEGRADATION_CHANGES_AS_RECORDS = "degradation-changes-as-records";
+    public static final String DEGRADATION_CHANGES_SINK = "degradation-changes-sink";
+    public static final String WINDOW_STATS_AS_RECORDS = "window-stats-as-records";
     public static final String WINDOW_STATS_SINK = "window-stats-sink";
 
     private Names() {

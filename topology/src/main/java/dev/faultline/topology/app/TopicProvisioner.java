@@ -28,7 +28,10 @@ public final class TopicProvisioner {
     private TopicProvisioner() {
     }
 
-    /** The topics and their settings: every topic here is an event stream, so cleanup is by time. */
+    /**
+     * The topics and their settings: event streams are cleaned up by time; the rules topic
+     * is compacted, since only the latest rule set under each key matters.
+     */
     public static List<NewTopic> topics(AnalyzerConfig config) {
         TopicNames names = config.topics();
         List<NewTopic> topics = new ArrayList<>();
@@ -39,6 +42,8 @@ public final class TopicProvisioner {
             topics.add(new NewTopic(name, Optional.of(config.topicPartitions()), replication)
                 .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE)));
         }
+        topics.add(new NewTopic(names.rules(), Optional.of(1), replication)
+            .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
         return topics;
     }
 

@@ -14,6 +14,10 @@ import java.util.regex.Pattern;
 import org.apache.kafka.streams.StreamsConfig;
 
 import dev.faultline.serde.SerdeConfig;
+import dev.faultline.topology.BoundedRocksDbConfig;
+import dev.faultline.topology.domain.HealthRules;
+import dev.faultline.topology.domain.RuleSet;
+import dev.faultline.topology.errors.DeadLetterHandlers;
 
 /**
  * The analyzer's typed configuration. Keys under {@code analyzer.} are ours and validated
@@ -29,6 +33,12 @@ public record AnalyzerConfig(
     short topicReplicationFactor,
     Duration windowSize,
     Duration windowGrace,
+    RuleSet classificationRules,
+    HealthRules healthRules,
+    Map<String, HealthRules> serviceHealthRules,
+    Duration livenessCheckInterval,
+    Duration livenessReplayLag,
+    Duration maxFutureSkew,
     Map<String, Object> kafka) {
 
     public static final String TOPIC_REQUESTS = "analyzer.topic.requests";
@@ -44,6 +54,15 @@ public record AnalyzerConfig(
     public static final String TOPICS_REPLICATION_FACTOR = "analyzer.topics.replication-factor";
     public static final String WINDOW_SIZE_MS = "analyzer.window.size.ms";
     public static final String WINDOW_GRACE_MS = "analyzer.window.grace.ms";
+    public static final String TOPIC_RULES = "analyzer.topic.rules";
+    public static final String RULES_FILE = "analyzer.rules.file";
+    public static final String LIVENESS_CHECK_INTERVAL_MS = "analyzer.liveness.check-interval.ms";
+    public static final String LIVENESS_REPLAY_LAG_MS = "analyzer.liveness.replay-lag.ms";
+    public static final String MAX_FUTURE_SKEW_MS = "analyzer.input.max-future-skew.ms";
+    public static final String ROCKSDB_MEMORY_BYTES = "analyzer.rocksdb.memory.bytes";
+    /** Per-service overrides: {@code analyzer.service.<service>.<rule key without "analyzer.rule.">}. */
+    public static final String SERVICE_PREFIX = "analyzer.service.";
+    public static final String RULE_PREFIX = "analyzer.rule.";
 
     /** Every analyzer key with its default; the README's configuration table lists the same. */
     public static final Map<String, String> DEFAULTS = defaults();
@@ -73,13 +92,25 @@ public record AnalyzerConfig(
         d.put(TOPICS_REPLICATION_FACTOR, "-1");
         d.put(WINDOW_SIZE_MS, "60000");
         d.put(WINDOW_GRACE_MS, "10000");
+        d.put(TOPIC_RULES, "faultline.rules");
+        d.put(RULES_FILE, "");
+        d.put(LIVENESS_CHECK_INTERVAL_MS, "5000");
+        d.put(LIVENESS_REPLAY_LAG_MS, "300000");
+        d.put(MAX_FUTURE_SKEW_MS, "3600000");
+        d.put(ROCKSDB_MEMORY_BYTES, String.valueOf(256L << 20));
+        d.putAll(HealthRulesConfig.DEFAULTS);
         return Map.copyOf(d);
     }
 
     public static AnalyzerConfig from(Map<String, String> settings) {
         Set<String> unknown = new TreeSet<>();
         for (String key : settings.keySet()) {
-            if (key.startsWith("analyzer.") && !DEFAULTS.containsKey(key)) {
+            if (key.startsWith(SERVICE_PREFIX)) {
+                if (HealthRulesConfig.serviceOverride(key).isEmpty()) {
+                    throw new InvalidConfigException(key, settings.get(key), "a per-service rule override: " + SERVICE_PREFIX
+                        + "<service>.<one of " + new TreeSet<>(HealthRulesConfig.SUFFIXES) + ">");
+                }
+            } else if (key.startsWith("analyzer.") && !DEFAULTS.containsKey(key)) {
                 unknown.add(key);
             }
         }
@@ -92,16 +123,29 @@ public record AnalyzerConfig(
         TopicNames topics = new TopicNames(
             topic(get, TOPIC_REQUESTS), topic(get, TOPIC_METRICS), topic(get, TOPIC_LOGS),
             topic(get, TOPIC_FAULT_EVENTS), topic(get, TOPIC_DEGRADATION_CHANGES), topic(get, TOPIC_WINDOW_STATS),
-            topic(get, TOPIC_CLASSIFIED_LOGS), topic(get, TOPIC_DEAD_LETTERS));
+            topic(get, TOPIC_CLASSIFIED_LOGS), topic(get, TOPIC_DEAD_LETTERS), topic(get, TOPIC_RULES));
         List<String> all = new java.util.ArrayList<>(topics.inputs());
         all.addAll(topics.outputs());
+        all.add(topics.rules());
         if (new java.util.HashSet<>(all).size() != all.size()) {
             throw new InvalidConfigException("analyzer.topic.*", all, "every topic must have its own name");
         }
         Duration size = Duration.ofMillis(number(get, WINDOW_SIZE_MS, 1_000, 86_400_000));
         Duration grace = Duration.ofMillis(number(get, WINDOW_GRACE_MS, 0, size.toMillis()));
 
+        RuleSet ruleSet = ruleSet(get.apply(RULES_FILE));
+        HealthRules healthRules = HealthRulesConfig.rules(get, size, ruleSet);
+        Map<String, HealthRules> serviceRules = new java.util.TreeMap<>();
+        HealthRulesConfig.services(settings.keySet()).forEach(service -> serviceRules.put(service,
+            HealthRulesConfig.rules(key -> settings.getOrDefault(HealthRulesConfig.serviceKey(service, key), get.apply(key)).trim(), size, ruleSet)));
+
         Map<String, Object> kafka = new HashMap<>(KAFKA_DEFAULTS);
+        kafka.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, topics.deadLetters());
+        kafka.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandlers.Deserialization.class.getName());
+        kafka.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandlers.Processing.class.getName());
+        kafka.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandlers.Production.class.getName());
+        kafka.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedRocksDbConfig.class.getName());
+        kafka.put(BoundedRocksDbConfig.MEMORY_BYTES_CONFIG, String.valueOf(number(get, ROCKSDB_MEMORY_BYTES, 16L << 20, 64L << 30)));
         settings.forEach((key, value) -> {
             if (!key.startsWith("analyzer.")) {
                 kafka.put(key, value.trim());
@@ -118,7 +162,29 @@ public record AnalyzerConfig(
         return new AnalyzerConfig(topics, bool(get, TOPICS_CREATE),
             (int) number(get, TOPICS_PARTITIONS, 1, 10_000),
             (short) number(get, TOPICS_REPLICATION_FACTOR, -1, Short.MAX_VALUE),
-            size, grace, Map.copyOf(kafka));
+            size, grace, ruleSet, healthRules, Map.copyOf(serviceRules),
+            Duration.ofMillis(number(get, LIVENESS_CHECK_INTERVAL_MS, 100, 600_000)),
+            Duration.ofMillis(number(get, LIVENESS_REPLAY_LAG_MS, 1_000, 86_400_000L * 365)),
+            Duration.ofMillis(number(get, MAX_FUTURE_SKEW_MS, 0, 86_400_000L * 365)),
+            Map.copyOf(kafka));
+    }
+
+    /** The thresholds for a service: its overrides over the defaults. */
+    public HealthRules healthRulesFor(String service) {
+        return serviceHealthRules.getOrDefault(service, healthRules);
+    }
+
+    private static RuleSet ruleSet(String file) {
+        if (file.isEmpty()) {
+            return RuleSet.defaults();
+        }
+        try {
+            return RuleSet.parse(java.nio.file.Files.readString(java.nio.file.Path.of(file)));
+        } catch (java.io.IOException e) {
+            throw new InvalidConfigException(RULES_FILE, file, "a readable rules file (" + e + ")");
+        } catch (RuleSet.InvalidRuleSetException e) {
+            throw new InvalidConfigException(RULES_FILE, file, e.getMessage());
+        }
     }
 
     public String applicationId() {
@@ -141,7 +207,7 @@ public record AnalyzerConfig(
         return name;
     }
 
-    private static long number(Function<String, String> get, String key, long min, long max) {
+    static long number(Function<String, String> get, String key, long min, long max) {
         String text = get.apply(key);
         try {
             long value = Long.parseLong(text);

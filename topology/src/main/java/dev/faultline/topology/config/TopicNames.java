@@ -11,7 +11,8 @@ public record TopicNames(
     String degradationChanges,
     String windowStats,
     String classifiedLogs,
-    String deadLetters) {
+    String deadLetters,
+    String rules) {
 
     public List<String> inputs() {
         return List.of(requests, metrics, logs);

@@ -9,6 +9,8 @@ import dev.faultline.schema.FaultEventType;
 import dev.faultline.schema.FaultKind;
 import dev.faultline.schema.Measurement;
 import dev.faultline.schema.Severity;
+import dev.faultline.schema.internal.FaultLifecycleState;
+import dev.faultline.schema.internal.LifecycleState;
 
 /**
  * The lifecycle of one fault kind in one service, as Prometheus alerting runs it:
@@ -42,37 +44,32 @@ public final class FaultLifecycle {
     }
 
     private final String service;
-    private final FaultKind kind;
     private final Policy policy;
-
-    private State state = State.INACTIVE;
-    private Instant holdingSince;
-    private Instant clearSince;
-    private Instant lastWindowEnd;
-    private String faultId;
-    private Instant openedAt;
-    private Severity emittedSeverity;
-    private Double emittedLeadingValue;
-    private Instant lastEmittedAt;
+    private final FaultLifecycleState s;
 
     public FaultLifecycle(String service, FaultKind kind, Policy policy) {
+        this(service, FaultLifecycleState.newBuilder().setKind(kind).build(), policy);
+    }
+
+    /** Works on {@code state} in place, so the caller persists it as it is. */
+    public FaultLifecycle(String service, FaultLifecycleState state, Policy policy) {
         this.service = service;
-        this.kind = kind;
+        this.s = state;
         this.policy = policy;
     }
 
     public State state() {
-        return state;
+        return State.valueOf(s.getState().name());
     }
 
     public Optional<String> faultId() {
-        return Optional.ofNullable(faultId);
+        return Optional.ofNullable(s.getFaultId());
     }
 
     public Optional<Transition> observe(Observation o) {
-        boolean contiguous = lastWindowEnd == null || !o.windowStart().isAfter(lastWindowEnd);
-        lastWindowEnd = o.windowEnd();
-        return switch (state) {
+        boolean contiguous = s.getLastWindowEnd() == null || !o.windowStart().isAfter(s.getLastWindowEnd());
+        s.setLastWindowEnd(o.windowEnd());
+        return switch (state()) {
             case INACTIVE, PENDING -> whileNotFiring(o, contiguous);
             case FIRING -> whileFiring(o);
         };
@@ -80,57 +77,67 @@ public final class FaultLifecycle {
 
     private Optional<Transition> whileNotFiring(Observation o, boolean contiguous) {
         if (!o.holds()) {
-            state = State.INACTIVE;
-            holdingSince = null;
+            s.setState(LifecycleState.INACTIVE);
+            s.setHoldingSince(null);
             return Optional.empty();
         }
-        if (holdingSince == null || !contiguous) {
-            holdingSince = o.windowStart();
+        if (s.getHoldingSince() == null || !contiguous) {
+            s.setHoldingSince(o.windowStart());
         }
-        if (Duration.between(holdingSince, o.windowEnd()).compareTo(o.forDuration()) < 0) {
-            state = State.PENDING;
+        if (Duration.between(s.getHoldingSince(), o.windowEnd()).compareTo(o.forDuration()) < 0) {
+            s.setState(LifecycleState.PENDING);
             return Optional.empty();
         }
-        state = State.FIRING;
-        openedAt = o.windowEnd();
-        faultId = service + "/" + kind + "/" + openedAt.toEpochMilli();
-        clearSince = null;
+        s.setState(LifecycleState.FIRING);
+        s.setOpenedAt(o.windowEnd());
+        s.setFaultId(service + "/" + s.getKind() + "/" + o.windowEnd().toEpochMilli());
+        s.setClearSince(null);
         return Optional.of(emit(FaultEventType.OPENED, o));
     }
 
     private Optional<Transition> whileFiring(Observation o) {
         if (!o.holds()) {
-            if (clearSince == null) {
-                clearSince = o.windowStart();
+            if (s.getClearSince() == null) {
+                s.setClearSince(o.windowStart());
             }
-            if (Duration.between(clearSince, o.windowEnd()).compareTo(policy.resolveDelay()) >= 0) {
-                Transition resolved = emit(FaultEventType.RESOLVED, o);
-                state = State.INACTIVE;
-                holdingSince = null;
-                clearSince = null;
-                faultId = null;
-                openedAt = null;
-                return Optional.of(resolved);
+            if (Duration.between(s.getClearSince(), o.windowEnd()).compareTo(policy.resolveDelay()) >= 0) {
+                return Optional.of(resolve(o));
             }
             return Optional.empty();
         }
-        clearSince = null;
-        boolean escalated = o.severity().compareTo(emittedSeverity) < 0; // CRITICAL sorts first
-        boolean cooledDown = Duration.between(lastEmittedAt, o.windowEnd()).compareTo(policy.cooldown()) >= 0;
-        boolean changed = o.severity() != emittedSeverity || movedMaterially(o.evidence());
+        s.setClearSince(null);
+        boolean escalated = o.severity().compareTo(s.getEmittedSeverity()) < 0; // CRITICAL sorts first
+        boolean cooledDown = Duration.between(s.getLastEmittedAt(), o.windowEnd()).compareTo(policy.cooldown()) >= 0;
+        boolean changed = o.severity() != s.getEmittedSeverity() || movedMaterially(o.evidence());
         if (escalated || (cooledDown && changed)) {
             return Optional.of(emit(FaultEventType.UPDATED, o));
         }
         return Optional.empty();
     }
 
+    /** Ends a firing fault at once, whatever the resolve delay (a service reporting again after SERVICE_DOWN). */
+    public Optional<Transition> resolveNow(Observation o) {
+        return state() == State.FIRING ? Optional.of(resolve(o)) : Optional.empty();
+    }
+
+    private Transition resolve(Observation o) {
+        Transition resolved = emit(FaultEventType.RESOLVED, o);
+        s.setState(LifecycleState.INACTIVE);
+        s.setHoldingSince(null);
+        s.setClearSince(null);
+        s.setFaultId(null);
+        s.setOpenedAt(null);
+        s.setEvidence(null);
+        return resolved;
+    }
+
     private boolean movedMaterially(Evidence evidence) {
         Double now = leadingValue(evidence);
-        if (now == null || emittedLeadingValue == null) {
+        Double before = s.getEmittedLeadingValue();
+        if (now == null || before == null) {
             return false;
         }
-        double base = Math.max(Math.abs(emittedLeadingValue), 1e-9);
-        return Math.abs(now - emittedLeadingValue) / base >= policy.materialChange();
+        return Math.abs(now - before) / Math.max(Math.abs(before), 1e-9) >= policy.materialChange();
     }
 
     private static Double leadingValue(Evidence evidence) {
@@ -142,9 +149,10 @@ public final class FaultLifecycle {
     }
 
     private Transition emit(FaultEventType type, Observation o) {
-        emittedSeverity = o.severity();
-        emittedLeadingValue = leadingValue(o.evidence());
-        lastEmittedAt = o.windowEnd();
-        return new Transition(type, faultId, o.severity(), openedAt, o);
+        s.setEmittedSeverity(o.severity());
+        s.setEmittedLeadingValue(leadingValue(o.evidence()));
+        s.setLastEmittedAt(o.windowEnd());
+        s.setEvidence(o.evidence());
+        return new Transition(type, s.getFaultId(), o.severity(), s.getOpenedAt(), o);
     }
 }

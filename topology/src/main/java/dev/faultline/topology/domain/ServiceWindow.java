@@ -1,0 +1,155 @@
+package dev.faultline.topology.domain;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import dev.faultline.schema.ClassifiedLog;
+import dev.faultline.schema.InstanceResources;
+import dev.faultline.schema.LogSeverity;
+import dev.faultline.schema.MetricSample;
+import dev.faultline.schema.RequestEvent;
+import dev.faultline.schema.WindowStats;
+import dev.faultline.schema.internal.OperationAccumulator;
+import dev.faultline.schema.internal.WindowAccumulator;
+
+/**
+ * Folds every kind of telemetry of one service into its open window (fault-model.md
+ * section 4), and turns a closed one into statistics. Cardinality is capped: operations and
+ * instances past the caps share an "(other)" bucket, evidence samples are few and short.
+ */
+public final class ServiceWindow {
+    public static final String OTHER = "(other)";
+    public static final int MAX_OPERATIONS = 100;
+    public static final int MAX_INSTANCES = 200;
+    static final int MAX_SAMPLES_PER_KIND = 3;
+    static final int MAX_SAMPLE_CHARS = 300;
+    static final int MAX_TRACE_IDS = 5;
+
+    private ServiceWindow() {
+    }
+
+    public static WindowAccumulator empty() {
+        return WindowAccumulator.newBuilder().build();
+    }
+
+    public static WindowAccumulator add(WindowAccumulator acc, Object signal) {
+        if (signal instanceof RequestEvent request) {
+            addRequest(acc, request);
+        } else if (signal instanceof MetricSample sample) {
+            addMetric(acc, sample);
+        } else if (signal instanceof ClassifiedLog log) {
+            addLog(acc, log);
+        } else if (signal instanceof LogSeverity severity) {
+            acc.getLogsBySeverity().merge(severity.name(), 1L, Long::sum);
+        }
+        return acc;
+    }
+
+    private static void addRequest(WindowAccumulator acc, RequestEvent request) {
+        boolean error = RequestStats.isError(request);
+        acc.setRequestCount(acc.getRequestCount() + 1);
+        acc.setErrorCount(acc.getErrorCount() + (error ? 1 : 0));
+        acc.setLatency(addLatency(acc.getLatency(), request.getDurationMs()));
+        String operation = capped(acc.getOperations(), request.getOperation(), MAX_OPERATIONS);
+        OperationAccumulator op = acc.getOperations().computeIfAbsent(operation, o -> OperationAccumulator.newBuilder().build());
+        op.setRequestCount(op.getRequestCount() + 1);
+        op.setErrorCount(op.getErrorCount() + (error ? 1 : 0));
+        op.setLatency(addLatency(op.getLatency(), request.getDurationMs()));
+        if (error && request.getTraceId() != null && acc.getErrorTraceIds().size() < MAX_TRACE_IDS) {
+            acc.getErrorTraceIds().add(request.getTraceId());
+        }
+    }
+
+    private static java.nio.ByteBuffer addLatency(java.nio.ByteBuffer bytes, double millis) {
+        LatencySketch sketch = bytes == null ? new LatencySketch() : LatencySketch.fromBytes(toArray(bytes));
+        sketch.add(millis);
+        return java.nio.ByteBuffer.wrap(sketch.toBytes());
+    }
+
+    private static void addMetric(WindowAccumulator acc, MetricSample sample) {
+        ResourceMetric.of(sample.getName()).ifPresent(metric -> {
+            String instance = capped(acc.getResources(), sample.getInstance() == null ? OTHER : sample.getInstance(), MAX_INSTANCES);
+            InstanceResources r = acc.getResources().computeIfAbsent(instance, i -> InstanceResources.newBuilder().setInstance(i).build());
+            double ratio = ResourceMetric.ratio(sample.getValue(), sample.getUnit());
+            switch (metric) {
+                case CPU -> r.setCpuMax(max(r.getCpuMax(), ratio));
+                case MEMORY -> r.setMemoryMax(max(r.getMemoryMax(), ratio));
+                case DISK -> r.setDiskMax(max(r.getDiskMax(), ratio));
+            }
+        });
+    }
+
+    private static void addLog(WindowAccumulator acc, ClassifiedLog log) {
+        acc.getLogsBySeverity().merge(log.getLogSeverity().name(), 1L, Long::sum);
+        String kind = log.getKind().name();
+        acc.getLogsByKind().merge(kind, 1L, Long::sum);
+        List<String> samples = acc.getSampleLogs().computeIfAbsent(kind, k -> new ArrayList<>());
+        if (samples.size() < MAX_SAMPLES_PER_KIND) {
+            String body = log.getBody();
+            samples.add(body.length() > MAX_SAMPLE_CHARS ? body.substring(0, MAX_SAMPLE_CHARS) : body);
+        }
+        if (log.getTraceId() != null && acc.getErrorTraceIds().size() < MAX_TRACE_IDS) {
+            acc.getErrorTraceIds().add(log.getTraceId());
+        }
+    }
+
+    public static ClosedWindow close(WindowAccumulator acc, String service, Instant start, Instant end, String version) {
+        WindowStats stats = stats(service, null, start, end, version, acc.getRequestCount(), acc.getErrorCount(), acc.getLatency());
+        stats.setResources(new ArrayList<>(new TreeMap<>(acc.getResources()).values()));
+        stats.setLogsBySeverity(new HashMap<>(acc.getLogsBySeverity()));
+        stats.setLogsByKind(new HashMap<>(acc.getLogsByKind()));
+        List<WindowStats> operations = new ArrayList<>();
+        new TreeMap<>(acc.getOperations()).forEach((operation, op) ->
+            operations.add(stats(service, operation, start, end, version, op.getRequestCount(), op.getErrorCount(), op.getLatency())));
+        return new ClosedWindow(stats, operations, Map.copyOf(acc.getSampleLogs()), List.copyOf(acc.getErrorTraceIds()));
+    }
+
+    private static WindowStats stats(String service, String operation, Instant start, Instant end, String version,
+                                     long requests, long errors, java.nio.ByteBuffer latency) {
+        double seconds = Math.max(1, end.toEpochMilli() - start.toEpochMilli()) / 1000.0;
+        WindowStats.Builder stats = WindowStats.newBuilder()
+            .setAnalyzerVersion(version).setEventTime(end).setService(service).setOperation(operation)
+            .setWindowStart(start).setWindowEnd(end)
+            .setRequestCount(requests).setErrorCount(errors)
+            .setErrorRate(requests == 0 ? 0 : (double) errors / requests)
+            .setThroughput(requests / seconds);
+        if (latency != null) {
+            LatencySketch sketch = LatencySketch.fromBytes(toArray(latency));
+            stats.setLatencyP50Ms(sketch.quantile(0.50)).setLatencyP95Ms(sketch.quantile(0.95))
+                .setLatencyP99Ms(sketch.quantile(0.99)).setLatencyMaxMs(sketch.max());
+        }
+        return stats.build();
+    }
+
+    /** The largest CPU, memory and disk of any instance in the window. */
+    public static Double maxCpu(WindowStats stats) {
+        return stats.getResources().stream().map(InstanceResources::getCpuMax).filter(v -> v != null).max(Double::compare).orElse(null);
+    }
+
+    public static Double maxMemory(WindowStats stats) {
+        return stats.getResources().stream().map(InstanceResources::getMemoryMax).filter(v -> v != null).max(Double::compare).orElse(null);
+    }
+
+    public static Double maxDisk(WindowStats stats) {
+        return stats.getResources().stream().map(InstanceResources::getDiskMax).filter(v -> v != null).max(Double::compare).orElse(null);
+    }
+
+    private static <V> String capped(Map<String, V> map, String key, int cap) {
+        return map.containsKey(key) || map.size() < cap - 1 ? key : OTHER;
+    }
+
+    private static Double max(Double current, double value) {
+        return current == null ? value : Math.max(current, value);
+    }
+
+    private static byte[] toArray(java.nio.ByteBuffer buffer) {
+        java.nio.ByteBuffer copy = buffer.duplicate();
+        byte[] bytes = new byte[copy.remaining()];
+        copy.get(bytes);
+        return bytes;
+    }
+}

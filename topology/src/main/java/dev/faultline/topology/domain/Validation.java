@@ -1,0 +1,81 @@
+package dev.faultline.topology.domain;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+
+import dev.faultline.schema.LogRecord;
+import dev.faultline.schema.MetricSample;
+import dev.faultline.schema.RequestEvent;
+
+/**
+ * Why an input record cannot be used, if it cannot: what the schema allows but the analyzer
+ * must not fold into a service's window. Checked against the time the record is processed,
+ * so timestamps absurdly far in the future are refused.
+ */
+public final class Validation {
+    public static final int MAX_NAME_LENGTH = 256;
+
+    private final Duration maxFutureSkew;
+
+    public Validation(Duration maxFutureSkew) {
+        this.maxFutureSkew = maxFutureSkew;
+    }
+
+    public Optional<String> problem(RequestEvent r, Instant now) {
+        return first(
+            name("service", r.getService()),
+            name("operation", r.getOperation()),
+            Double.isFinite(r.getDurationMs()) && r.getDurationMs() >= 0
+                ? Optional.empty() : Optional.of("durationMs " + r.getDurationMs() + " is not a finite, non-negative number"),
+            time("startTime", r.getStartTime(), now));
+    }
+
+    public Optional<String> problem(MetricSample m, Instant now) {
+        return first(
+            name("service", m.getService()),
+            name("name", m.getName()),
+            Double.isFinite(m.getValue()) ? Optional.empty() : Optional.of("value " + m.getValue() + " is not finite"),
+            ResourceMetric.of(m.getName()).isPresent() && !ResourceMetric.plausible(m.getValue(), m.getUnit())
+                ? Optional.of(m.getName() + " " + m.getValue() + " (unit " + m.getUnit() + ") is not a utilization in 0..1 or 0..100 %")
+                : Optional.empty(),
+            time("time", m.getTime(), now));
+    }
+
+    public Optional<String> problem(LogRecord l, Instant now) {
+        return first(name("service", l.getService()), time("time", l.getTime(), now));
+    }
+
+    @SafeVarargs
+    private static Optional<String> first(Optional<String>... checks) {
+        for (Optional<String> check : checks) {
+            if (check.isPresent()) {
+                return check;
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static Optional<String> name(String field, String value) {
+        if (value == null || value.isBlank()) {
+            return Optional.of(field + " is empty");
+        }
+        if (value.length() > MAX_NAME_LENGTH) {
+            return Optional.of(field + " is longer than " + MAX_NAME_LENGTH + " characters");
+        }
+        if (value.chars().anyMatch(Character::isISOControl)) {
+            return Optional.of(field + " contains control characters");
+        }
+        return Optional.empty();
+    }
+
+    private Optional<String> time(String field, Instant time, Instant now) {
+        if (time.toEpochMilli() < 0) {
+            return Optional.of(field + " " + time + " is before 1970");
+        }
+        if (time.isAfter(now.plus(maxFutureSkew))) {
+            return Optional.of(field + " " + time + " is more than " + maxFutureSkew + " ahead of the analyzer's clock (" + now + ")");
+        }
+        return Optional.empty();
+    }
+}

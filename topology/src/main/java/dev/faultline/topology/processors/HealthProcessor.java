@@ -1,0 +1,111 @@
+package dev.faultline.topology.processors;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+import dev.faultline.schema.WindowStats;
+import dev.faultline.schema.internal.Heartbeat;
+import dev.faultline.schema.internal.Liveness;
+import dev.faultline.schema.internal.ServiceHealthState;
+import dev.faultline.topology.AnalyzerVersion;
+import dev.faultline.topology.Names;
+import dev.faultline.topology.domain.ClosedWindow;
+import dev.faultline.topology.domain.HealthRules;
+import dev.faultline.topology.domain.ServiceHealth;
+
+/**
+ * Applies the fault rules to each closed window of a service and forwards its statistics,
+ * fault events and level changes; checks liveness on a wall-clock schedule.
+ *
+ * <p>How time advances for liveness: with live traffic (the latest record was processed
+ * within {@code replayLag} of its event time) "now" is the wall clock less that small lag,
+ * so a service, or all input, going silent is noticed. When the input is old data (a
+ * replay, or catching up after downtime), "now" is the latest event time seen, so only a
+ * service that falls silent within the replayed data is declared down, and nothing is
+ * declared down when the replay ends.
+ */
+public final class HealthProcessor implements Processor<String, ClosedWindow, String, SpecificRecord> {
+    private final java.util.function.Function<String, HealthRules> rulesFor;
+    private final Duration checkInterval;
+    private final Duration replayLag;
+    private ProcessorContext<String, SpecificRecord> context;
+    private KeyValueStore<String, ServiceHealthState> health;
+    private KeyValueStore<String, Heartbeat> heartbeats;
+
+    public HealthProcessor(java.util.function.Function<String, HealthRules> rulesFor, Duration checkInterval, Duration replayLag) {
+        this.rulesFor = rulesFor;
+        this.checkInterval = checkInterval;
+        this.replayLag = replayLag;
+    }
+
+    @Override
+    public void init(ProcessorContext<String, SpecificRecord> context) {
+        this.context = context;
+        this.health = context.getStateStore(Names.SERVICE_HEALTH_STORE);
+        this.heartbeats = context.getStateStore(Names.SERVICE_HEARTBEATS_STORE);
+        context.schedule(checkInterval, PunctuationType.WALL_CLOCK_TIME, this::checkLiveness);
+    }
+
+    @Override
+    public void process(Record<String, ClosedWindow> record) {
+        ClosedWindow window = record.value();
+        long time = window.stats().getWindowEnd().toEpochMilli();
+        context.forward(new Record<>(record.key(), window.stats(), time));
+        for (WindowStats operation : window.operations()) {
+            context.forward(new Record<>(record.key(), operation, time));
+        }
+        ServiceHealthState state = stateOf(record.key());
+        forward(record.key(), new ServiceHealth(state, rulesFor.apply(record.key()), AnalyzerVersion.VERSION).onWindow(window), time);
+        health.put(record.key(), state);
+    }
+
+    private void checkLiveness(long wallClock) {
+        Heartbeat clock = heartbeats.get(HeartbeatProcessor.CLOCK_KEY);
+        if (clock == null) {
+            return;
+        }
+        long lag = Math.max(0, clock.getWallTime().toEpochMilli() - clock.getLastSeen().toEpochMilli());
+        Instant now = lag > replayLag.toMillis() ? clock.getLastSeen() : Instant.ofEpochMilli(wallClock - lag);
+        List<KeyValue<String, Heartbeat>> changed = new ArrayList<>();
+        try (KeyValueIterator<String, Heartbeat> all = heartbeats.all()) {
+            while (all.hasNext()) {
+                KeyValue<String, Heartbeat> entry = all.next();
+                if (!entry.key.equals(HeartbeatProcessor.CLOCK_KEY)
+                    && ServiceHealth.livenessAt(now, entry.value.getLastSeen(), rulesFor.apply(entry.key).serviceDownTimeout())
+                        != entry.value.getLiveness()) {
+                    changed.add(entry);
+                }
+            }
+        }
+        for (KeyValue<String, Heartbeat> entry : changed) {
+            ServiceHealthState state = stateOf(entry.key);
+            forward(entry.key, new ServiceHealth(state, rulesFor.apply(entry.key), AnalyzerVersion.VERSION)
+                .onClock(now, entry.value.getLastSeen()), now.toEpochMilli());
+            health.put(entry.key, state);
+            Liveness liveness = state.getLiveness();
+            heartbeats.put(entry.key, new Heartbeat(entry.value.getLastSeen(), liveness, null));
+        }
+    }
+
+    private ServiceHealthState stateOf(String service) {
+        ServiceHealthState state = health.get(service);
+        return state == null ? ServiceHealth.newState(service) : state;
+    }
+
+    private void forward(String service, List<SpecificRecord> outputs, long time) {
+        for (SpecificRecord output : outputs) {
+            context.forward(new Record<>(service, output, time));
+        }
+    }
+}

@@ -1,0 +1,46 @@
+package dev.faultline.topology.processors;
+
+import java.time.Instant;
+
+import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
+import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
+import org.apache.kafka.streams.processor.api.FixedKeyRecord;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+import dev.faultline.schema.internal.Heartbeat;
+import dev.faultline.schema.internal.Liveness;
+import dev.faultline.schema.internal.Signal;
+import dev.faultline.topology.Names;
+
+/**
+ * Any telemetry from a service is a heartbeat: records the latest event time per service,
+ * and the task's clock (latest event time and when it was processed), from which the health
+ * processor tells live traffic from a replay.
+ */
+public final class HeartbeatProcessor implements FixedKeyProcessor<String, Signal, Signal> {
+    /** Reserved key of the task clock; service names cannot contain control characters. */
+    public static final String CLOCK_KEY = "\u0000clock";
+
+    private FixedKeyProcessorContext<String, Signal> context;
+    private KeyValueStore<String, Heartbeat> heartbeats;
+
+    @Override
+    public void init(FixedKeyProcessorContext<String, Signal> context) {
+        this.context = context;
+        this.heartbeats = context.getStateStore(Names.SERVICE_HEARTBEATS_STORE);
+    }
+
+    @Override
+    public void process(FixedKeyRecord<String, Signal> record) {
+        Instant time = Instant.ofEpochMilli(record.timestamp());
+        Heartbeat previous = heartbeats.get(record.key());
+        if (previous == null || time.isAfter(previous.getLastSeen())) {
+            heartbeats.put(record.key(), new Heartbeat(time, previous == null ? Liveness.ALIVE : previous.getLiveness(), null));
+        }
+        Heartbeat clock = heartbeats.get(CLOCK_KEY);
+        if (clock == null || time.isAfter(clock.getLastSeen())) {
+            heartbeats.put(CLOCK_KEY, new Heartbeat(time, Liveness.ALIVE, Instant.ofEpochMilli(context.currentSystemTimeMs())));
+        }
+        context.forward(record);
+    }
+}
