@@ -71,6 +71,8 @@ public record AnalyzerConfig(
     public static final Map<String, String> KAFKA_DEFAULTS = Map.of(
         StreamsConfig.APPLICATION_ID_CONFIG, "faultline",
         StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2,
+        // The rules topic's global processing gets the same dead-letter handling as the rest.
+        StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, "true",
         // Renaming a store or internal topic breaks upgrades, so every one must be named.
         StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, "true");
 

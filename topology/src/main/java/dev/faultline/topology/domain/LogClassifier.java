@@ -1,5 +1,6 @@
 package dev.faultline.topology.domain;
 
+import java.util.Locale;
 import java.util.Map;
 
 import dev.faultline.schema.FaultKind;
@@ -32,9 +33,16 @@ public final class LogClassifier {
 
     public Classification classify(String body, Map<String, String> attributes) {
         String text = excerpt(body, attributes);
+        String lower = text.toLowerCase(Locale.ROOT);
         for (ClassificationRule rule : rules.rules()) {
-            String subject = rule.attribute().map(attributes::get).orElse(text);
-            if (subject != null && rule.pattern().matcher(subject).find()) {
+            boolean matched;
+            if (rule.attribute().isPresent()) {
+                String value = attributes.get(rule.attribute().get());
+                matched = value != null && rule.matches(value, value.toLowerCase(Locale.ROOT));
+            } else {
+                matched = rule.matches(text, lower);
+            }
+            if (matched) {
                 FaultKind kind = rule.kind();
                 return new Classification(kind, FaultTaxonomy.categoryOf(kind), rule.severity(), rule.id());
             }

@@ -66,7 +66,7 @@ public record RuleSet(List<ClassificationRule> rules) {
                 throw new InvalidRuleSetException(where + ": pattern is not valid RE2 syntax: " + e.getMessage());
             }
             Optional<String> attribute = node.hasNonNull("attribute") ? Optional.of(node.get("attribute").asText()) : Optional.empty();
-            rules.add(new ClassificationRule(id, kind, severity, pattern, attribute));
+            rules.add(ClassificationRule.of(id, kind, severity, pattern, attribute));
         }
         return new RuleSet(List.copyOf(rules));
     }
