@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Collectors;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -24,13 +25,19 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.KafkaStreams;
 
 import dev.faultline.local.LocalKafkaBroker;
 import dev.faultline.local.LocalSchemaRegistry;
+import dev.faultline.schema.DegradationChange;
+import dev.faultline.schema.FaultEvent;
+import dev.faultline.schema.LogRecord;
 import dev.faultline.schema.RequestEvent;
-import dev.faultline.schema.WindowStats;
 import dev.faultline.serde.AvroSerde;
+import dev.faultline.serde.AvroSerializer;
 import dev.faultline.topology.app.Analyzer;
 import dev.faultline.topology.config.AnalyzerConfig;
 
@@ -42,7 +49,6 @@ import dev.faultline.topology.config.AnalyzerConfig;
 public final class Demo {
     private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss");
     private static final Duration WINDOW = Duration.ofSeconds(10);
-    private static final double ALERT_ERROR_RATE = 0.10;
 
     private Demo() {
     }
@@ -101,6 +107,13 @@ public final class Demo {
         settings.put(AnalyzerConfig.WINDOW_SIZE_MS, String.valueOf(WINDOW.toMillis()));
         settings.put(AnalyzerConfig.WINDOW_GRACE_MS, "2000");
         settings.put(AnalyzerConfig.TOPICS_PARTITIONS, "2");
+        // The fault model's durations, scaled from 60 s to 10 s windows.
+        settings.put("analyzer.rule.high-error-rate.for.ms", "20000");
+        settings.put("analyzer.rule.high-latency.for.ms", "30000");
+        settings.put("analyzer.rule.memory-pressure.high.for.ms", "30000");
+        settings.put("analyzer.rule.update-cooldown.ms", "30000");
+        settings.put("analyzer.rule.service-down.timeout.ms", "20000");
+        settings.put(AnalyzerConfig.LIVENESS_CHECK_INTERVAL_MS, "1000");
         return settings;
     }
 
@@ -113,26 +126,23 @@ public final class Demo {
             Thread.sleep(100);
         }
         SampleIncident incident = new SampleIncident(duration);
-        out.printf("  analyzer RUNNING. Sample traffic for %d s: checkout -> payments -> postgres, %d s windows.%n%n",
+        out.printf("  analyzer RUNNING. Sample incident for %d s: checkout -> payments -> postgres, %d s windows.%n",
             duration.toSeconds(), WINDOW.toSeconds());
-        out.printf("%-8s %-19s %-10s %8s %7s %8s %10s%n", "now", "window", "service", "requests", "errors", "err-rate", "max ms");
+        out.printf("  Faults and degradation levels appear below as the analyzer emits them (event time first).%n");
 
         Map<String, Object> serde = Map.of("schema.registry.url", registry.url());
-        AvroSerde<RequestEvent> requestSerde = AvroSerde.specific(RequestEvent.class);
-        requestSerde.configure(serde, false);
-        AvroSerde<WindowStats> statsSerde = AvroSerde.specific(WindowStats.class);
-        statsSerde.configure(serde, false);
         Instant start = Instant.now();
         String phase = "";
-        try (KafkaProducer<String, RequestEvent> producer = new KafkaProducer<>(Map.of(
-                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafka().get("bootstrap.servers"),
-                 ProducerConfig.LINGER_MS_CONFIG, "20"), new StringSerializer(), requestSerde.serializer());
-             KafkaConsumer<String, WindowStats> consumer = new KafkaConsumer<>(Map.of(
-                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafka().get("bootstrap.servers"),
+        String bootstrap = config.kafka().get("bootstrap.servers").toString();
+        try (KafkaProducer<String, SpecificRecord> producer = new KafkaProducer<>(Map.of(
+                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.LINGER_MS_CONFIG, "20"),
+                 new StringSerializer(), serializer(serde));
+             KafkaConsumer<String, SpecificRecord> consumer = new KafkaConsumer<>(Map.of(
+                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                  ConsumerConfig.GROUP_ID_CONFIG, "faultline-demo-tail-" + UUID.randomUUID(),
                  ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"), new StringDeserializer(), statsSerde.deserializer())) {
-            consumer.subscribe(List.of(config.topics().windowStats()));
+                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"), new StringDeserializer(), deserializer(serde))) {
+            consumer.subscribe(List.of(config.topics().faultEvents(), config.topics().degradationChanges()));
             while (!stopping.get()) {
                 Instant now = Instant.now();
                 Duration elapsed = Duration.between(start, now);
@@ -144,23 +154,51 @@ public final class Demo {
                     out.printf("%n--- %s  %s ---%n", clock(now), current);
                     phase = current;
                 }
-                for (RequestEvent request : incident.tick(now, elapsed)) {
-                    producer.send(new ProducerRecord<>(config.topics().requests(), request.getService(), request));
+                for (SpecificRecord record : incident.tick(now, elapsed)) {
+                    producer.send(new ProducerRecord<>(topicOf(config, record), null, record));
                 }
-                for (ConsumerRecord<String, WindowStats> record : consumer.poll(Duration.ofMillis(100))) {
-                    print(out, record.value());
+                for (ConsumerRecord<String, SpecificRecord> record : consumer.poll(Duration.ofMillis(100))) {
+                    out.println(describe(record.value()));
                 }
             }
         }
     }
 
-    private static void print(PrintStream out, WindowStats stats) {
-        boolean alert = stats.getErrorRate() > ALERT_ERROR_RATE;
-        out.printf("%-8s %s-%s %-10s %8d %7d %7.1f%% %10.0f%s%n",
-            clock(Instant.now()), clock(stats.getWindowStart()), clock(stats.getWindowEnd()), stats.getService(),
-            stats.getRequestCount(), stats.getErrorCount(), stats.getErrorRate() * 100,
-            stats.getLatencyMaxMs() == null ? 0 : stats.getLatencyMaxMs(),
-            alert ? "   <-- error rate above " + (int) (ALERT_ERROR_RATE * 100) + "%" : "");
+    private static String topicOf(AnalyzerConfig config, SpecificRecord record) {
+        if (record instanceof RequestEvent) {
+            return config.topics().requests();
+        }
+        return record instanceof LogRecord ? config.topics().logs() : config.topics().metrics();
+    }
+
+    static String describe(SpecificRecord record) {
+        if (record instanceof FaultEvent f) {
+            return String.format("%s  FAULT %-8s %-9s %-22s %-8s %s", clock(f.getEventTime()), f.getType(), f.getService(),
+                f.getKind(), f.getSeverity(), f.getEvidence().getSummary());
+        }
+        DegradationChange c = (DegradationChange) record;
+        String deciding = c.getDeciding().stream()
+            .map(m -> String.format("%s %.2f %s %.2f", m.getName(), m.getValue(), m.getComparison(), m.getThreshold()))
+            .collect(Collectors.joining(", "));
+        return String.format("%s  LEVEL %-8s %-9s %-22s %-8s %s", clock(c.getEventTime()), "", c.getService(),
+            c.getFromLevel() + " -> " + c.getToLevel(), "", deciding);
+    }
+
+    /** Writes each record with its own schema, under the subject of the topic it goes to. */
+    private static Serializer<SpecificRecord> serializer(Map<String, Object> serde) {
+        AvroSerializer<SpecificRecord> serializer = new AvroSerializer<>();
+        serializer.configure(serde, false);
+        return serializer;
+    }
+
+    private static Deserializer<SpecificRecord> deserializer(Map<String, Object> serde) {
+        AvroSerde<FaultEvent> faults = AvroSerde.specific(FaultEvent.class);
+        faults.configure(serde, false);
+        AvroSerde<DegradationChange> levels = AvroSerde.specific(DegradationChange.class);
+        levels.configure(serde, false);
+        return (topic, bytes) -> topic.contains("fault-events")
+            ? faults.deserializer().deserialize(topic, bytes)
+            : levels.deserializer().deserialize(topic, bytes);
     }
 
     private static String clock(Instant instant) {

@@ -6,41 +6,51 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 
+import org.apache.avro.specific.SpecificRecord;
+
+import dev.faultline.schema.LogRecord;
+import dev.faultline.schema.LogSeverity;
+import dev.faultline.schema.MetricSample;
 import dev.faultline.schema.RequestEvent;
 import dev.faultline.schema.SpanStatus;
 
 /**
- * The demo's traffic: checkout calls payments, payments calls postgres. After a quiet
- * start, payments' database connections time out: its errors and latency climb, and
- * checkout sees some of it; then it recovers. Seeded, so every run tells the same story.
+ * The demo's traffic: checkout calls payments, payments calls postgres. After a quiet start,
+ * payments' database connections time out: its errors, latency and CPU climb, its logs fill
+ * with timeouts, and checkout feels some of it; meanwhile a payments node runs out of disk.
+ * Then everything recovers. Seeded, so every run tells the same story.
  */
 final class SampleIncident {
     private static final String[] SERVICES = {"checkout", "payments", "postgres"};
 
     private final Random random = new Random(42);
-    private final Duration incidentStart;
-    private final Duration incidentEnd;
+    private final Duration total;
 
     SampleIncident(Duration total) {
-        this.incidentStart = total.multipliedBy(25).dividedBy(100);
-        this.incidentEnd = total.multipliedBy(70).dividedBy(100);
+        this.total = total;
     }
 
-    boolean inIncident(Duration elapsed) {
-        return elapsed.compareTo(incidentStart) >= 0 && elapsed.compareTo(incidentEnd) < 0;
+    private boolean between(Duration elapsed, int fromPercent, int toPercent) {
+        return elapsed.compareTo(total.multipliedBy(fromPercent).dividedBy(100)) >= 0
+            && elapsed.compareTo(total.multipliedBy(toPercent).dividedBy(100)) < 0;
     }
 
     String phase(Duration elapsed) {
-        if (elapsed.compareTo(incidentStart) < 0) {
-            return "baseline";
+        if (between(elapsed, 0, 20)) {
+            return "baseline: all healthy";
         }
-        return inIncident(elapsed) ? "incident: payments -> postgres connections time out" : "recovery";
+        if (between(elapsed, 20, 65)) {
+            return between(elapsed, 40, 55) ? "incident: payments -> postgres timeouts; node payments-2 disk filling"
+                : "incident: payments -> postgres connections time out";
+        }
+        return "recovery: postgres answers again";
     }
 
-    /** The requests of one tick (about a tenth of a second) at wall-clock {@code now}. */
-    List<RequestEvent> tick(Instant now, Duration elapsed) {
-        boolean incident = inIncident(elapsed);
-        List<RequestEvent> requests = new ArrayList<>();
+    /** The telemetry of one tick (about a tenth of a second) at wall-clock {@code now}. */
+    List<SpecificRecord> tick(Instant now, Duration elapsed) {
+        boolean incident = between(elapsed, 20, 65);
+        boolean diskFilling = between(elapsed, 40, 55);
+        List<SpecificRecord> records = new ArrayList<>();
         for (String service : SERVICES) {
             int count = 2 + random.nextInt(3);
             for (int i = 0; i < count; i++) {
@@ -54,7 +64,7 @@ final class SampleIncident {
                     latency = 150 + random.nextDouble() * 600;
                 }
                 boolean failed = random.nextDouble() < errorChance;
-                requests.add(RequestEvent.newBuilder()
+                records.add(RequestEvent.newBuilder()
                     .setService(service)
                     .setOperation(service.equals("postgres") ? "SELECT" : "POST /" + service)
                     .setPeerService(service.equals("checkout") ? "payments" : service.equals("payments") ? "postgres" : null)
@@ -63,9 +73,41 @@ final class SampleIncident {
                     .setDurationMs(Math.max(0.5, latency))
                     .setStatus(failed ? SpanStatus.ERROR : SpanStatus.OK)
                     .setHttpStatus(failed ? 503 : 200)
+                    .setTraceId(Long.toHexString(random.nextLong()))
                     .build());
+                if (failed && service.equals("payments") && incident) {
+                    records.add(log(service, now, LogSeverity.ERROR,
+                        "org.postgresql.util.PSQLException: The connection attempt failed.\n"
+                            + "\tat org.postgresql.core.v3.ConnectionFactoryImpl.openConnectionImpl(ConnectionFactoryImpl.java:354)\n"
+                            + "Caused by: java.net.SocketTimeoutException: Read timed out"));
+                }
             }
         }
-        return requests;
+        if (random.nextInt(10) == 0) {
+            records.add(log("checkout", now, LogSeverity.INFO, "order placed"));
+        }
+        // Resource samples once a second per instance.
+        if (random.nextInt(10) == 0) {
+            for (int node = 1; node <= 2; node++) {
+                String instance = "payments-" + node;
+                double cpu = incident ? 0.86 + random.nextDouble() * 0.05 : 0.35 + random.nextDouble() * 0.1;
+                records.add(metric("payments", instance, "system.cpu.utilization", cpu, now));
+                double disk = node == 2 && diskFilling ? 0.97 : 0.55;
+                records.add(metric("payments", instance, "system.filesystem.utilization", disk * 100, now));
+            }
+            if (diskFilling) {
+                records.add(log("payments", now, LogSeverity.ERROR, "java.io.IOException: No space left on device"));
+            }
+        }
+        return records;
+    }
+
+    private LogRecord log(String service, Instant now, LogSeverity severity, String body) {
+        return LogRecord.newBuilder().setService(service).setInstance(service + "-2").setTime(now).setSeverity(severity).setBody(body).build();
+    }
+
+    private static MetricSample metric(String service, String instance, String name, double value, Instant now) {
+        return MetricSample.newBuilder().setService(service).setInstance(instance).setName(name).setValue(value)
+            .setUnit(name.endsWith("filesystem.utilization") ? "%" : "1").setTime(now).build();
     }
 }

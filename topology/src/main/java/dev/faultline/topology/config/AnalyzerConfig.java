@@ -138,8 +138,15 @@ public record AnalyzerConfig(
         RuleSet ruleSet = ruleSet(get.apply(RULES_FILE));
         HealthRules healthRules = HealthRulesConfig.rules(get, size, ruleSet);
         Map<String, HealthRules> serviceRules = new java.util.TreeMap<>();
-        HealthRulesConfig.services(settings.keySet()).forEach(service -> serviceRules.put(service,
-            HealthRulesConfig.rules(key -> settings.getOrDefault(HealthRulesConfig.serviceKey(service, key), get.apply(key)).trim(), size, ruleSet)));
+        for (String service : HealthRulesConfig.services(settings.keySet())) {
+            try {
+                serviceRules.put(service, HealthRulesConfig.rules(
+                    key -> settings.getOrDefault(HealthRulesConfig.serviceKey(service, key), get.apply(key)).trim(), size, ruleSet));
+            } catch (InvalidConfigException e) {
+                String key = HealthRulesConfig.serviceKey(service, e.key());
+                throw new InvalidConfigException(key, settings.get(key), e.accepted());
+            }
+        }
 
         Map<String, Object> kafka = new HashMap<>(KAFKA_DEFAULTS);
         kafka.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, topics.deadLetters());

@@ -59,11 +59,52 @@ class AnalyzerConfigTest {
         "processing.guarantee|exactly_once|processing.guarantee=exactly_once is invalid: one of [at_least_once, exactly_once_v2]",
         "schema.registry.url|ftp://x|Invalid value ftp://x for configuration schema.registry.url",
         "analyzer.topic.logs|telemetry.requests|analyzer.topic.*=",
+        "analyzer.rule.high-error-rate.threshold|1.5|analyzer.rule.high-error-rate.threshold=1.5 is invalid: a number in [0.0, 1.0]",
+        "analyzer.rule.log.min-count|0|analyzer.rule.log.min-count=0 is invalid: a whole number in [1, 1000000]",
+        "analyzer.service.payments.high-error-rate.treshold|0.2|analyzer.service.payments.high-error-rate.treshold=0.2 is invalid: a per-service rule override",
+        "analyzer.service.payments.cpu-overload.threshold|high|analyzer.service.payments.cpu-overload.threshold=high is invalid: a number in [0.0, 1.0]",
+        "analyzer.rocksdb.memory.bytes|1024|analyzer.rocksdb.memory.bytes=1024 is invalid: a whole number in [16777216, 68719476736]",
     })
     void shouldNameTheKeyValueAndAcceptedRangeOfABadSetting(String key, String value, String message) {
         Map<String, String> settings = minimal();
         settings.put(key, value);
         assertThatThrownBy(() -> AnalyzerConfig.from(settings)).hasMessageStartingWith(message);
+    }
+
+    @Test
+    void shouldApplyPerServiceOverridesOverTheDefaults() {
+        Map<String, String> settings = minimal();
+        settings.put("analyzer.rule.high-error-rate.threshold", "0.05");
+        settings.put("analyzer.service.payments.high-error-rate.threshold", "0.25");
+        settings.put("analyzer.service.search.low-throughput.floor", "1000");
+        AnalyzerConfig config = AnalyzerConfig.from(settings);
+        assertThat(config.healthRulesFor("payments").errorRate()).isEqualTo(0.25);
+        assertThat(config.healthRulesFor("search").errorRate()).isEqualTo(0.05);
+        assertThat(config.healthRulesFor("search").lowThroughputFloor()).isEqualTo(1000);
+        assertThat(config.healthRulesFor("checkout").errorRate()).isEqualTo(0.05);
+        assertThat(config.healthRulesFor("checkout").lowThroughputFloor()).isEqualTo(1.0);
+    }
+
+    @Test
+    void shouldRouteBadInputAndBoundRocksDbThroughKafkaSettings() {
+        AnalyzerConfig config = AnalyzerConfig.from(minimal());
+        assertThat(config.kafka())
+            .containsEntry("errors.dead.letter.queue.topic.name", "faultline.dead-letters")
+            .containsEntry("deserialization.exception.handler", "dev.faultline.topology.errors.DeadLetterHandlers$Deserialization")
+            .containsEntry("processing.exception.handler", "dev.faultline.topology.errors.DeadLetterHandlers$Processing")
+            .containsEntry("production.exception.handler", "dev.faultline.topology.errors.DeadLetterHandlers$Production")
+            .containsEntry("rocksdb.config.setter", "dev.faultline.topology.BoundedRocksDbConfig")
+            .containsEntry("faultline.rocksdb.memory.bytes", String.valueOf(256L << 20));
+    }
+
+    @Test
+    void shouldRefuseARulesFileThatIsNotAValidRuleSet(@TempDir Path dir) throws IOException {
+        Path rules = dir.resolve("rules.json");
+        Files.writeString(rules, "{\"rules\":[{\"id\":\"x\",\"kind\":\"NOPE\",\"severity\":\"LOW\",\"pattern\":\"y\"}]}");
+        Map<String, String> settings = minimal();
+        settings.put("analyzer.rules.file", rules.toString());
+        assertThatThrownBy(() -> AnalyzerConfig.from(settings))
+            .hasMessageStartingWith("analyzer.rules.file=" + rules + " is invalid: invalid rule set: rule 'x': kind 'NOPE'");
     }
 
     @Test

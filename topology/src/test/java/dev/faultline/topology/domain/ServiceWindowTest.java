@@ -1,0 +1,89 @@
+package dev.faultline.topology.domain;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Instant;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import dev.faultline.schema.ClassifiedLog;
+import dev.faultline.schema.FaultCategory;
+import dev.faultline.schema.FaultKind;
+import dev.faultline.schema.LogSeverity;
+import dev.faultline.schema.MetricSample;
+import dev.faultline.schema.RequestEvent;
+import dev.faultline.schema.Severity;
+import dev.faultline.schema.SpanStatus;
+import dev.faultline.schema.internal.WindowAccumulator;
+
+class ServiceWindowTest {
+    private static final Instant T0 = Instant.parse("2026-11-21T10:00:00Z");
+
+    @ParameterizedTest(name = "{0} {1} -> {2}")
+    @CsvSource(nullValues = "-", value = {
+        "0.93, 1, 0.93",
+        "93,   %, 0.93",
+        "93,   -, 0.93",
+        "0.93, -, 0.93",
+        "1,    -, 1.0",
+    })
+    void shouldNormaliseUtilizationToRatios(double value, String unit, double ratio) {
+        assertThat(ResourceMetric.ratio(value, unit)).isEqualTo(ratio);
+        assertThat(ResourceMetric.plausible(value, unit)).isTrue();
+    }
+
+    @Test
+    void shouldRefuseImpossibleUtilizations() {
+        assertThat(ResourceMetric.plausible(120, "%")).isFalse();
+        assertThat(ResourceMetric.plausible(-0.1, "1")).isFalse();
+        assertThat(ResourceMetric.plausible(Double.NaN, null)).isFalse();
+    }
+
+    @Test
+    void shouldCapOperationsAndInstancesWithAnOtherBucket() {
+        WindowAccumulator acc = ServiceWindow.empty();
+        for (int i = 0; i < ServiceWindow.MAX_OPERATIONS + 50; i++) {
+            ServiceWindow.add(acc, RequestEvent.newBuilder().setService("api").setOperation("GET /item/" + i).setStartTime(T0)
+                .setDurationMs(1).setStatus(SpanStatus.OK).build());
+        }
+        for (int i = 0; i < ServiceWindow.MAX_INSTANCES + 10; i++) {
+            ServiceWindow.add(acc, MetricSample.newBuilder().setService("api").setInstance("pod-" + i)
+                .setName("system.cpu.utilization").setValue(0.5).setTime(T0).build());
+        }
+        assertThat(acc.getOperations()).hasSize(ServiceWindow.MAX_OPERATIONS).containsKey(ServiceWindow.OTHER);
+        assertThat(acc.getOperations().get(ServiceWindow.OTHER).getRequestCount()).isEqualTo(51);
+        assertThat(acc.getResources()).hasSize(ServiceWindow.MAX_INSTANCES).containsKey(ServiceWindow.OTHER);
+        assertThat(acc.getRequestCount()).isEqualTo(ServiceWindow.MAX_OPERATIONS + 50);
+    }
+
+    @Test
+    void shouldSummarizeAClosedWindow() {
+        WindowAccumulator acc = ServiceWindow.empty();
+        for (int i = 1; i <= 100; i++) {
+            ServiceWindow.add(acc, RequestEvent.newBuilder().setService("api").setOperation("GET /").setStartTime(T0)
+                .setDurationMs(i).setStatus(i <= 5 ? SpanStatus.ERROR : SpanStatus.OK).setTraceId("t" + i).build());
+        }
+        ServiceWindow.add(acc, MetricSample.newBuilder().setService("api").setInstance("a").setName("system.memory.utilization")
+            .setValue(72).setUnit("%").setTime(T0).build());
+        ServiceWindow.add(acc, ClassifiedLog.newBuilder().setAnalyzerVersion("v").setEventTime(T0).setService("api")
+            .setLogSeverity(LogSeverity.ERROR).setCategory(FaultCategory.NETWORK).setKind(FaultKind.CONNECTION_REFUSED)
+            .setSeverity(Severity.HIGH).setBody("Connection refused").build());
+        ServiceWindow.add(acc, LogSeverity.INFO);
+
+        ClosedWindow closed = ServiceWindow.close(acc, "api", T0, T0.plusSeconds(60), "v");
+
+        assertThat(closed.stats().getRequestCount()).isEqualTo(100);
+        assertThat(closed.stats().getErrorRate()).isEqualTo(0.05);
+        assertThat(closed.stats().getLatencyP50Ms()).isCloseTo(50, org.assertj.core.data.Percentage.withPercentage(1));
+        assertThat(closed.stats().getLatencyP99Ms()).isCloseTo(99, org.assertj.core.data.Percentage.withPercentage(1));
+        assertThat(closed.stats().getLatencyMaxMs()).isEqualTo(100);
+        assertThat(ServiceWindow.maxMemory(closed.stats())).isEqualTo(0.72);
+        assertThat(closed.stats().getLogsBySeverity()).containsEntry("ERROR", 1L).containsEntry("INFO", 1L);
+        assertThat(closed.stats().getLogsByKind()).containsEntry("CONNECTION_REFUSED", 1L);
+        assertThat(closed.sampleLogs().get("CONNECTION_REFUSED")).containsExactly("Connection refused");
+        assertThat(closed.errorTraceIds()).containsExactly("t1", "t2", "t3", "t4", "t5");
+        assertThat(closed.operations()).singleElement().satisfies(op -> assertThat(op.getOperation()).isEqualTo("GET /"));
+    }
+}
