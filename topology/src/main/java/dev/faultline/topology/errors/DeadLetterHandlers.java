@@ -49,8 +49,7 @@ public final class DeadLetterHandlers {
         public Response handleError(ErrorHandlerContext context, Record<?, ?> record, Exception exception) {
             DeadLetterReason reason = exception instanceof InvalidRecordException
                 ? DeadLetterReason.VALIDATION_ERROR : DeadLetterReason.PROCESSING_ERROR;
-            return Response.resume(deadLetters.of(context.topic(), context.partition(), context.offset(), context.timestamp(),
-                context.sourceRawKey(), context.sourceRawValue(), reason, exception));
+            return Response.resume(deadLetters.of(context, reason, exception));
         }
     }
 
@@ -65,16 +64,14 @@ public final class DeadLetterHandlers {
 
         @Override
         public Response handleError(ErrorHandlerContext context, ProducerRecord<byte[], byte[]> record, Exception exception) {
-            return Response.resume(deadLetters.of(context.topic(), context.partition(), context.offset(), context.timestamp(),
-                context.sourceRawKey(), context.sourceRawValue(), DeadLetterReason.PRODUCTION_ERROR, exception));
+            return Response.resume(deadLetters.of(context, DeadLetterReason.PRODUCTION_ERROR, exception));
         }
 
         @Override
         @SuppressWarnings("rawtypes")
         public Response handleSerializationError(ErrorHandlerContext context, ProducerRecord record, Exception exception,
                                                  SerializationExceptionOrigin origin) {
-            return Response.resume(deadLetters.of(context.topic(), context.partition(), context.offset(), context.timestamp(),
-                context.sourceRawKey(), context.sourceRawValue(), DeadLetterReason.PRODUCTION_ERROR, exception));
+            return Response.resume(deadLetters.of(context, DeadLetterReason.PRODUCTION_ERROR, exception));
         }
     }
 }

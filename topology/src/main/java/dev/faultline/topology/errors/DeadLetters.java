@@ -11,6 +11,7 @@ import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.ErrorHandlerContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,6 +41,12 @@ final class DeadLetters {
         }
         this.topic = topic.toString();
         serializer.configure(configs, false);
+    }
+
+    /** For a failure after deserialization: the context knows the source record's raw bytes. */
+    List<ProducerRecord<byte[], byte[]>> of(ErrorHandlerContext context, DeadLetterReason reason, Exception error) {
+        return of(context.topic(), context.partition(), context.offset(), context.timestamp(),
+            context.sourceRawKey(), context.sourceRawValue(), reason, error);
     }
 
     List<ProducerRecord<byte[], byte[]>> of(String sourceTopic, int partition, long offset, long timestamp,
