@@ -74,19 +74,19 @@ public final class AnalyzerTopology {
         KStream<byte[], Signal> requests = builder
             .stream(config.topics().requests(), Consumed.with(Serdes.ByteArray(), serdes.requests())
                 .withName(Names.REQUESTS_SOURCE).withTimestampExtractor(eventTime))
-            .processValues(() -> new ValidateProcessor<byte[], RequestEvent>(validation::problem), Named.as(Names.REQUESTS_VALIDATE))
+            .processValues(() -> new ValidateProcessor<byte[], RequestEvent>(config.topics().requests(), validation::problem), Named.as(Names.REQUESTS_VALIDATE))
             .mapValues(request -> new Signal(request.getService(), request), Named.as(Names.REQUESTS_AS_SIGNALS));
 
         KStream<byte[], Signal> metrics = builder
             .stream(config.topics().metrics(), Consumed.with(Serdes.ByteArray(), serdes.metrics())
                 .withName(Names.METRICS_SOURCE).withTimestampExtractor(eventTime))
-            .processValues(() -> new ValidateProcessor<byte[], MetricSample>(validation::problem), Named.as(Names.METRICS_VALIDATE))
+            .processValues(() -> new ValidateProcessor<byte[], MetricSample>(config.topics().metrics(), validation::problem), Named.as(Names.METRICS_VALIDATE))
             .mapValues(sample -> new Signal(sample.getService(), sample), Named.as(Names.METRICS_AS_SIGNALS));
 
         KStream<byte[], Signal> logs = builder
             .stream(config.topics().logs(), Consumed.with(Serdes.ByteArray(), serdes.logs())
                 .withName(Names.LOGS_SOURCE).withTimestampExtractor(eventTime))
-            .processValues(() -> new ValidateProcessor<byte[], LogRecord>(validation::problem), Named.as(Names.LOGS_VALIDATE))
+            .processValues(() -> new ValidateProcessor<byte[], LogRecord>(config.topics().logs(), validation::problem), Named.as(Names.LOGS_VALIDATE))
             .processValues(() -> new ClassifyProcessor(config.classificationRules()), Named.as(Names.LOGS_CLASSIFY));
 
         logs.filter((key, signal) -> signal.getPayload() instanceof ClassifiedLog, Named.as(Names.CLASSIFIED_LOGS_ONLY))
@@ -96,6 +96,9 @@ public final class AnalyzerTopology {
 
         builder.addStateStore(keyValueStore(Names.SERVICE_HEARTBEATS_STORE, serdes.heartbeats()));
         builder.addStateStore(keyValueStore(Names.SERVICE_HEALTH_STORE, serdes.healthStates()));
+        builder.addStateStore(historyStore(Names.WINDOW_HISTORY_STORE, config.queryHistory(), false, serdes.windowStats()));
+        // Several fault events of one service can share a timestamp: keep them all.
+        builder.addStateStore(historyStore(Names.FAULT_HISTORY_STORE, config.queryHistory(), true, serdes.faultEvents()));
 
         KStream<String, SpecificRecord> health = requests
             .merge(metrics, Named.as(Names.SIGNALS_MERGE_METRICS))
@@ -115,7 +118,8 @@ public final class AnalyzerTopology {
                     window.window().startTime(), window.window().endTime(), AnalyzerVersion.VERSION)),
                 Named.as(Names.SERVICE_WINDOWS_SUMMARIZED))
             .process(() -> new HealthProcessor(config::healthRulesFor, config.livenessCheckInterval(), config.livenessReplayLag()),
-                Named.as(Names.HEALTH), Names.SERVICE_HEALTH_STORE, Names.SERVICE_HEARTBEATS_STORE);
+                Named.as(Names.HEALTH), Names.SERVICE_HEALTH_STORE, Names.SERVICE_HEARTBEATS_STORE,
+                Names.WINDOW_HISTORY_STORE, Names.FAULT_HISTORY_STORE);
 
         health.split(Named.as(Names.HEALTH_OUTPUT))
             .branch((service, output) -> output instanceof FaultEvent, Branched.withConsumer(events -> events
@@ -134,6 +138,13 @@ public final class AnalyzerTopology {
             .noDefaultBranch();
 
         return builder.build();
+    }
+
+    /** Time-ordered history, kept for {@code retention}; a segment's worth is dropped at a time. */
+    private static <V> StoreBuilder<WindowStore<String, V>> historyStore(String name, java.time.Duration retention, boolean duplicates,
+                                                                        org.apache.kafka.common.serialization.Serde<V> serde) {
+        return Stores.windowStoreBuilder(Stores.persistentWindowStore(name, retention, java.time.Duration.ofMillis(1), duplicates),
+            Serdes.String(), serde);
     }
 
     private static <V> StoreBuilder<KeyValueStore<String, V>> keyValueStore(String name, org.apache.kafka.common.serialization.Serde<V> serde) {

@@ -41,6 +41,10 @@ public final class Names {
     public static final String HEALTH = "service-health-evaluator";
     /** Health per service (faults, level, liveness); changelog {@code <application.id>-service-health-changelog}. */
     public static final String SERVICE_HEALTH_STORE = "service-health";
+    /** Closed service windows kept for queries; changelog {@code <application.id>-window-history-changelog}. */
+    public static final String WINDOW_HISTORY_STORE = "window-history";
+    /** Fault events kept for queries, by service; changelog {@code <application.id>-fault-history-changelog}. */
+    public static final String FAULT_HISTORY_STORE = "fault-history";
     public static final String HEALTH_OUTPUT = "health-output-";
     public static final String FAULT_EVENTS_BRANCH = "fault-events";
     public static final String DEGRADATION_CHANGES_BRANCH = "degradation-changes";

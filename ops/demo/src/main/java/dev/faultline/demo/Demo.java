@@ -114,6 +114,8 @@ public final class Demo {
         settings.put("analyzer.rule.update-cooldown.ms", "30000");
         settings.put("analyzer.rule.service-down.timeout.ms", "20000");
         settings.put(AnalyzerConfig.LIVENESS_CHECK_INTERVAL_MS, "1000");
+        settings.put(AnalyzerConfig.HTTP_PORT, "0");
+        settings.put(AnalyzerConfig.HTTP_ADVERTISED_HOST, "127.0.0.1");
         return settings;
     }
 
@@ -128,6 +130,7 @@ public final class Demo {
         SampleIncident incident = new SampleIncident(duration);
         out.printf("  analyzer RUNNING. Sample incident for %d s: checkout -> payments -> postgres, %d s windows.%n",
             duration.toSeconds(), WINDOW.toSeconds());
+        out.printf("  Status page: http://127.0.0.1:%d/status  (query API under /api/v1, metrics at /metrics)%n", analyzer.httpPort());
         out.printf("  Faults and degradation levels appear below as the analyzer emits them (event time first).%n");
 
         Map<String, Object> serde = Map.of("schema.registry.url", registry.url());

@@ -1,5 +1,7 @@
 package dev.faultline.topology.app;
 
+import java.io.IOException;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
@@ -8,6 +10,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.slf4j.Logger;
@@ -15,6 +18,9 @@ import org.slf4j.LoggerFactory;
 
 import dev.faultline.topology.AnalyzerSerdes;
 import dev.faultline.topology.AnalyzerTopology;
+import dev.faultline.topology.api.AnalyzerMetrics;
+import dev.faultline.topology.api.ApiServer;
+import dev.faultline.topology.api.Health;
 import dev.faultline.topology.config.AnalyzerConfig;
 
 /** One running analyzer instance: its topics ensured, its topology built and started. */
@@ -22,16 +28,27 @@ public final class Analyzer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Analyzer.class);
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
 
+    private final AnalyzerConfig config;
     private final KafkaStreams streams;
+    private final ApiServer api;
+    private final Health health;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final AtomicInteger replacedThreads = new AtomicInteger();
 
-    private Analyzer(AnalyzerConfig config) {
+    private Analyzer(AnalyzerConfig config) throws IOException {
+        this.config = config;
         Topology topology = AnalyzerTopology.build(config, new AnalyzerSerdes(config.kafka()));
         LOG.debug("Topology:\n{}", topology.describe());
+        // The HTTP server binds first: its address is how other instances route queries here.
+        api = new ApiServer(config.http(), new AnalyzerMetrics(), Clock.systemUTC());
         Properties props = new Properties();
         props.putAll(config.kafka());
+        props.putIfAbsent(StreamsConfig.APPLICATION_SERVER_CONFIG, api.advertisedAddress());
         streams = new KafkaStreams(topology, props);
+        health = new Health(streams, Clock.systemUTC());
+        api.attach(streams, health);
+        LOG.info("Query API, metrics and status page on {}://{}/status", config.http().keystore().isPresent() ? "https" : "http",
+            api.advertisedAddress());
         streams.setStateListener((now, before) -> {
             LOG.info("Kafka Streams {} -> {}", before, now);
             if (now == KafkaStreams.State.NOT_RUNNING || now == KafkaStreams.State.ERROR) {
@@ -42,12 +59,13 @@ public final class Analyzer implements AutoCloseable {
         // lets health checks (and operators) see a thread that keeps dying.
         streams.setUncaughtExceptionHandler(e -> {
             LOG.error("Stream thread died (replacement #{}); replacing it", replacedThreads.incrementAndGet(), e);
+            health.threadReplaced();
             return StreamThreadExceptionResponse.REPLACE_THREAD;
         });
     }
 
     /** Ensures the topics (when configured to) and starts processing. */
-    public static Analyzer start(AnalyzerConfig config) throws InterruptedException {
+    public static Analyzer start(AnalyzerConfig config) throws InterruptedException, IOException {
         if (config.createTopics()) {
             try (Admin admin = Admin.create(Map.copyOf(config.kafka()))) {
                 TopicProvisioner.ensure(admin, TopicProvisioner.topics(config));
@@ -70,6 +88,15 @@ public final class Analyzer implements AutoCloseable {
         return streams;
     }
 
+    public AnalyzerConfig config() {
+        return config;
+    }
+
+    /** The port the HTTP API listens on. */
+    public int httpPort() {
+        return api.port();
+    }
+
     /** Blocks until the instance has stopped (closed, or failed for good). */
     public void awaitStop() throws InterruptedException {
         stopped.await();
@@ -77,7 +104,11 @@ public final class Analyzer implements AutoCloseable {
 
     @Override
     public void close() {
-        streams.close(CLOSE_TIMEOUT);
+        // Leaving the group hands this instance's partitions to the others at once, instead
+        // of after the session timeout.
+        streams.close(org.apache.kafka.streams.CloseOptions.timeout(CLOSE_TIMEOUT)
+            .withGroupMembershipOperation(org.apache.kafka.streams.CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
+        api.close();
         stopped.countDown();
     }
 }

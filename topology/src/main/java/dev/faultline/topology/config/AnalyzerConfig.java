@@ -39,6 +39,8 @@ public record AnalyzerConfig(
     Duration livenessCheckInterval,
     Duration livenessReplayLag,
     Duration maxFutureSkew,
+    Duration queryHistory,
+    HttpSettings http,
     Map<String, Object> kafka) {
 
     public static final String TOPIC_REQUESTS = "analyzer.topic.requests";
@@ -60,6 +62,17 @@ public record AnalyzerConfig(
     public static final String LIVENESS_REPLAY_LAG_MS = "analyzer.liveness.replay-lag.ms";
     public static final String MAX_FUTURE_SKEW_MS = "analyzer.input.max-future-skew.ms";
     public static final String ROCKSDB_MEMORY_BYTES = "analyzer.rocksdb.memory.bytes";
+    public static final String QUERY_HISTORY_MS = "analyzer.query.history.ms";
+    public static final String HTTP_PORT = "analyzer.http.port";
+    public static final String HTTP_BIND = "analyzer.http.bind";
+    public static final String HTTP_ADVERTISED_HOST = "analyzer.http.advertised-host";
+    public static final String HTTP_MAX_RESULTS = "analyzer.http.max-results";
+    public static final String HTTP_MAX_RANGE_MS = "analyzer.http.max-range.ms";
+    public static final String HTTP_TOKEN = "analyzer.http.auth.token";
+    public static final String HTTP_TOKEN_FILE = "analyzer.http.auth.token-file";
+    public static final String HTTP_TLS_KEYSTORE = "analyzer.http.tls.keystore.location";
+    public static final String HTTP_TLS_KEYSTORE_PASSWORD = "analyzer.http.tls.keystore.password";
+    public static final String HTTP_TLS_KEYSTORE_TYPE = "analyzer.http.tls.keystore.type";
     /** Per-service overrides: {@code analyzer.service.<service>.<rule key without "analyzer.rule.">}. */
     public static final String SERVICE_PREFIX = "analyzer.service.";
     public static final String RULE_PREFIX = "analyzer.rule.";
@@ -100,6 +113,17 @@ public record AnalyzerConfig(
         d.put(LIVENESS_REPLAY_LAG_MS, "300000");
         d.put(MAX_FUTURE_SKEW_MS, "3600000");
         d.put(ROCKSDB_MEMORY_BYTES, String.valueOf(256L << 20));
+        d.put(QUERY_HISTORY_MS, String.valueOf(Duration.ofHours(24).toMillis()));
+        d.put(HTTP_PORT, "8080");
+        d.put(HTTP_BIND, "0.0.0.0");
+        d.put(HTTP_ADVERTISED_HOST, "");
+        d.put(HTTP_MAX_RESULTS, "1000");
+        d.put(HTTP_MAX_RANGE_MS, String.valueOf(Duration.ofDays(7).toMillis()));
+        d.put(HTTP_TOKEN, "");
+        d.put(HTTP_TOKEN_FILE, "");
+        d.put(HTTP_TLS_KEYSTORE, "");
+        d.put(HTTP_TLS_KEYSTORE_PASSWORD, "");
+        d.put(HTTP_TLS_KEYSTORE_TYPE, "PKCS12");
         d.putAll(HealthRulesConfig.DEFAULTS);
         return Map.copyOf(d);
     }
@@ -175,6 +199,8 @@ public record AnalyzerConfig(
             Duration.ofMillis(number(get, LIVENESS_CHECK_INTERVAL_MS, 100, 600_000)),
             Duration.ofMillis(number(get, LIVENESS_REPLAY_LAG_MS, 1_000, 86_400_000L * 365)),
             Duration.ofMillis(number(get, MAX_FUTURE_SKEW_MS, 0, 86_400_000L * 365)),
+            Duration.ofMillis(number(get, QUERY_HISTORY_MS, 60_000, 86_400_000L * 90)),
+            HttpSettings.from(get),
             Map.copyOf(kafka));
     }
 
@@ -214,6 +240,46 @@ public record AnalyzerConfig(
             throw new InvalidConfigException(key, name, "a Kafka topic name: 1 to 249 of [a-zA-Z0-9._-]");
         }
         return name;
+    }
+
+    /** Where the query API listens and what it allows. */
+    public record HttpSettings(String bind, int port, String advertisedHost, int maxResults, Duration maxRange,
+                               java.util.Optional<String> token, java.util.Optional<java.nio.file.Path> keystore,
+                               String keystorePassword, String keystoreType) {
+        static HttpSettings from(Function<String, String> get) {
+            java.util.Optional<String> token = java.util.Optional.of(get.apply(HTTP_TOKEN)).filter(t -> !t.isEmpty());
+            String tokenFile = get.apply(HTTP_TOKEN_FILE);
+            if (!tokenFile.isEmpty()) {
+                if (token.isPresent()) {
+                    throw new InvalidConfigException(HTTP_TOKEN_FILE, tokenFile, "either a token or a token file, not both");
+                }
+                try {
+                    token = java.util.Optional.of(java.nio.file.Files.readString(java.nio.file.Path.of(tokenFile)).strip())
+                        .filter(t -> !t.isEmpty());
+                } catch (java.io.IOException e) {
+                    throw new InvalidConfigException(HTTP_TOKEN_FILE, tokenFile, "a readable file holding the bearer token (" + e + ")");
+                }
+                if (token.isEmpty()) {
+                    throw new InvalidConfigException(HTTP_TOKEN_FILE, tokenFile, "a file holding a non-empty bearer token");
+                }
+            }
+            String keystore = get.apply(HTTP_TLS_KEYSTORE);
+            if (!keystore.isEmpty() && !java.nio.file.Files.isReadable(java.nio.file.Path.of(keystore))) {
+                throw new InvalidConfigException(HTTP_TLS_KEYSTORE, keystore, "a readable keystore file");
+            }
+            String advertised = get.apply(HTTP_ADVERTISED_HOST);
+            if (advertised.isEmpty()) {
+                try {
+                    advertised = java.net.InetAddress.getLocalHost().getHostName();
+                } catch (java.net.UnknownHostException e) {
+                    advertised = "localhost";
+                }
+            }
+            return new HttpSettings(get.apply(HTTP_BIND), (int) number(get, HTTP_PORT, 0, 65_535), advertised,
+                (int) number(get, HTTP_MAX_RESULTS, 1, 100_000), Duration.ofMillis(number(get, HTTP_MAX_RANGE_MS, 1_000, 86_400_000L * 90)),
+                token, keystore.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(java.nio.file.Path.of(keystore)),
+                get.apply(HTTP_TLS_KEYSTORE_PASSWORD), get.apply(HTTP_TLS_KEYSTORE_TYPE));
+        }
     }
 
     static long number(Function<String, String> get, String key, long min, long max) {

@@ -28,6 +28,11 @@ public final class DeadLetterMetrics {
         return snapshot;
     }
 
+    public static double count(String reason, String topic) {
+        LongAdder adder = COUNTS.get(reason + "|" + topic);
+        return adder == null ? 0 : adder.sum();
+    }
+
     public static long total(DeadLetterReason reason) {
         return COUNTS.entrySet().stream().filter(e -> e.getKey().startsWith(reason + "|")).mapToLong(e -> e.getValue().sum()).sum();
     }

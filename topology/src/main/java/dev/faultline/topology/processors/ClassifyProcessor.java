@@ -2,6 +2,9 @@ package dev.faultline.topology.processors;
 
 import java.time.Duration;
 
+import java.util.EnumMap;
+import java.util.Map;
+
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
@@ -12,6 +15,7 @@ import org.slf4j.LoggerFactory;
 
 import dev.faultline.schema.ClassificationRules;
 import dev.faultline.schema.ClassifiedLog;
+import dev.faultline.schema.FaultKind;
 import dev.faultline.schema.LogRecord;
 import dev.faultline.schema.LogSeverity;
 import dev.faultline.schema.internal.Signal;
@@ -20,6 +24,8 @@ import dev.faultline.topology.Names;
 import dev.faultline.topology.domain.Classification;
 import dev.faultline.topology.domain.LogClassifier;
 import dev.faultline.topology.domain.RuleSet;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Metrics;
 
 /**
  * Classifies warning- and error-level logs; lower levels only count by severity. The rule
@@ -38,6 +44,7 @@ public final class ClassifyProcessor implements FixedKeyProcessor<byte[], LogRec
     private KeyValueStore<String, ClassificationRules> published;
     private LogClassifier classifier;
     private String activeDocument;
+    private final Map<FaultKind, Counter> classified = new EnumMap<>(FaultKind.class);
 
     public ClassifyProcessor(RuleSet configured) {
         this.configured = configured;
@@ -75,6 +82,7 @@ public final class ClassifyProcessor implements FixedKeyProcessor<byte[], LogRec
             return;
         }
         Classification c = classifier.classify(log.getBody(), log.getAttributes());
+        classified.computeIfAbsent(c.kind(), k -> Metrics.counter("faultline.classified.logs", "kind", k.name())).increment();
         String body = log.getBody();
         ClassifiedLog classified = ClassifiedLog.newBuilder()
             .setAnalyzerVersion(AnalyzerVersion.VERSION)

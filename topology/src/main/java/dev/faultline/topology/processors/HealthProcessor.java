@@ -13,7 +13,9 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.WindowStore;
 
+import dev.faultline.schema.FaultEvent;
 import dev.faultline.schema.WindowStats;
 import dev.faultline.schema.internal.Heartbeat;
 import dev.faultline.schema.internal.Liveness;
@@ -42,6 +44,8 @@ public final class HealthProcessor implements Processor<String, ClosedWindow, St
     private ProcessorContext<String, SpecificRecord> context;
     private KeyValueStore<String, ServiceHealthState> health;
     private KeyValueStore<String, Heartbeat> heartbeats;
+    private WindowStore<String, WindowStats> windowHistory;
+    private WindowStore<String, FaultEvent> faultHistory;
 
     public HealthProcessor(java.util.function.Function<String, HealthRules> rulesFor, Duration checkInterval, Duration replayLag) {
         this.rulesFor = rulesFor;
@@ -54,6 +58,8 @@ public final class HealthProcessor implements Processor<String, ClosedWindow, St
         this.context = context;
         this.health = context.getStateStore(Names.SERVICE_HEALTH_STORE);
         this.heartbeats = context.getStateStore(Names.SERVICE_HEARTBEATS_STORE);
+        this.windowHistory = context.getStateStore(Names.WINDOW_HISTORY_STORE);
+        this.faultHistory = context.getStateStore(Names.FAULT_HISTORY_STORE);
         context.schedule(checkInterval, PunctuationType.WALL_CLOCK_TIME, this::checkLiveness);
     }
 
@@ -61,6 +67,7 @@ public final class HealthProcessor implements Processor<String, ClosedWindow, St
     public void process(Record<String, ClosedWindow> record) {
         ClosedWindow window = record.value();
         long time = window.stats().getWindowEnd().toEpochMilli();
+        windowHistory.put(record.key(), window.stats(), window.stats().getWindowStart().toEpochMilli());
         context.forward(new Record<>(record.key(), window.stats(), time));
         for (WindowStats operation : window.operations()) {
             context.forward(new Record<>(record.key(), operation, time));
@@ -105,6 +112,9 @@ public final class HealthProcessor implements Processor<String, ClosedWindow, St
 
     private void forward(String service, List<SpecificRecord> outputs, long time) {
         for (SpecificRecord output : outputs) {
+            if (output instanceof FaultEvent event) {
+                faultHistory.put(service, event, event.getEventTime().toEpochMilli());
+            }
             context.forward(new Record<>(service, output, time));
         }
     }

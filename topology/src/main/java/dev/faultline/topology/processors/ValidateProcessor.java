@@ -12,16 +12,20 @@ import dev.faultline.topology.errors.InvalidRecordException;
 
 /** Passes valid records on; an invalid one fails here and the processing handler dead-letters it. */
 public final class ValidateProcessor<K, V> implements FixedKeyProcessor<K, V, V> {
+    private final String topic;
     private final BiFunction<V, Instant, Optional<String>> problem;
     private FixedKeyProcessorContext<K, V> context;
+    private io.micrometer.core.instrument.Counter records;
 
-    public ValidateProcessor(BiFunction<V, Instant, Optional<String>> problem) {
+    public ValidateProcessor(String topic, BiFunction<V, Instant, Optional<String>> problem) {
+        this.topic = topic;
         this.problem = problem;
     }
 
     @Override
     public void init(FixedKeyProcessorContext<K, V> context) {
         this.context = context;
+        this.records = io.micrometer.core.instrument.Metrics.counter("faultline.records.in", "topic", topic);
     }
 
     @Override
@@ -33,6 +37,7 @@ public final class ValidateProcessor<K, V> implements FixedKeyProcessor<K, V, V>
         if (invalid.isPresent()) {
             throw new InvalidRecordException(invalid.get());
         }
+        records.increment();
         context.forward(record);
     }
 }

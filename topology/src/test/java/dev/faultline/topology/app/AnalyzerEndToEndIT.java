@@ -83,6 +83,7 @@ class AnalyzerEndToEndIT {
         settings.put("commit.interval.ms", "200");
         settings.put(AnalyzerConfig.TOPICS_PARTITIONS, "3");
         settings.put(AnalyzerConfig.WINDOW_SIZE_MS, "2000");
+        settings.put(AnalyzerConfig.HTTP_PORT, "0");
         settings.put(AnalyzerConfig.WINDOW_GRACE_MS, "500");
         settings.put("analyzer.rule.high-error-rate.for.ms", "4000");
         for (String key : AnalyzerConfig.DEFAULTS.keySet()) {

@@ -108,6 +108,27 @@ class AnalyzerConfigTest {
     }
 
     @Test
+    void shouldReadTheBearerTokenFromAFileAndRefuseAmbiguity(@TempDir Path dir) throws IOException {
+        Path token = dir.resolve("token");
+        Files.writeString(token, "  t0ken\n");
+        Map<String, String> settings = minimal();
+        settings.put("analyzer.http.auth.token-file", token.toString());
+        assertThat(AnalyzerConfig.from(settings).http().token()).contains("t0ken");
+
+        settings.put("analyzer.http.auth.token", "other");
+        assertThatThrownBy(() -> AnalyzerConfig.from(settings))
+            .hasMessage("analyzer.http.auth.token-file=" + token + " is invalid: either a token or a token file, not both");
+
+        Map<String, String> missing = minimal();
+        missing.put("analyzer.http.auth.token-file", dir.resolve("absent").toString());
+        assertThatThrownBy(() -> AnalyzerConfig.from(missing)).hasMessageContaining("a readable file holding the bearer token");
+
+        Map<String, String> keystore = minimal();
+        keystore.put("analyzer.http.tls.keystore.location", dir.resolve("absent.p12").toString());
+        assertThatThrownBy(() -> AnalyzerConfig.from(keystore)).hasMessageEndingWith("is invalid: a readable keystore file");
+    }
+
+    @Test
     void shouldRequireTheClusterAndRegistry() {
         assertThatThrownBy(() -> AnalyzerConfig.from(Map.of("schema.registry.url", "http://r:8081")))
             .isInstanceOf(InvalidConfigException.class)

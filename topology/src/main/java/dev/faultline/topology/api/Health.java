@@ -1,0 +1,52 @@
+package dev.faultline.topology.api;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Deque;
+
+import org.apache.kafka.streams.KafkaStreams;
+
+/**
+ * What the Kubernetes probes see. Ready: Kafka Streams is RUNNING (not rebalancing or
+ * restoring). Live: not failed for good, and stream threads are not dying over and over
+ * (more than {@link #MAX_THREAD_DEATHS} replacements within {@link #DEATH_WINDOW}).
+ */
+public final class Health {
+    static final int MAX_THREAD_DEATHS = 3;
+    static final Duration DEATH_WINDOW = Duration.ofMinutes(10);
+
+    private final KafkaStreams streams;
+    private final Clock clock;
+    private final Deque<Instant> threadDeaths = new ArrayDeque<>();
+
+    public Health(KafkaStreams streams, Clock clock) {
+        this.streams = streams;
+        this.clock = clock;
+    }
+
+    public synchronized void threadReplaced() {
+        threadDeaths.addLast(clock.instant());
+    }
+
+    public boolean ready() {
+        return streams.state() == KafkaStreams.State.RUNNING;
+    }
+
+    public boolean live() {
+        KafkaStreams.State state = streams.state();
+        if (state == KafkaStreams.State.ERROR || state == KafkaStreams.State.PENDING_ERROR) {
+            return false;
+        }
+        return threadDeathsWithinWindow() <= MAX_THREAD_DEATHS;
+    }
+
+    synchronized int threadDeathsWithinWindow() {
+        Instant horizon = clock.instant().minus(DEATH_WINDOW);
+        while (!threadDeaths.isEmpty() && threadDeaths.peekFirst().isBefore(horizon)) {
+            threadDeaths.removeFirst();
+        }
+        return threadDeaths.size();
+    }
+}

@@ -1,0 +1,191 @@
+package dev.faultline.topology.api;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Predicate;
+
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.KeyQueryMetadata;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.LagInfo;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.kstream.Windowed;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.QueryableStoreType;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.apache.kafka.streams.state.ReadOnlyWindowStore;
+import org.apache.kafka.streams.state.WindowStoreIterator;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import dev.faultline.schema.FaultEvent;
+import dev.faultline.schema.WindowStats;
+import dev.faultline.schema.internal.FaultLifecycleState;
+import dev.faultline.schema.internal.Heartbeat;
+import dev.faultline.schema.internal.LifecycleState;
+import dev.faultline.schema.internal.ServiceHealthState;
+import dev.faultline.topology.Names;
+import dev.faultline.topology.processors.HeartbeatProcessor;
+
+/**
+ * Reads this instance's state stores. List reads cover the partitions this instance is
+ * active for (the API server fans out for the rest); key reads use the key's partition, from
+ * a standby when asked to, saying how far behind it is.
+ */
+public final class QueryService {
+    private final KafkaStreams streams;
+
+    public QueryService(KafkaStreams streams) {
+        this.streams = streams;
+    }
+
+    public KeyQueryMetadata metadataFor(String service) {
+        KeyQueryMetadata metadata = streams.queryMetadataForKey(Names.SERVICE_HEALTH_STORE, service, Serdes.String().serializer());
+        if (metadata == null || metadata == KeyQueryMetadata.NOT_AVAILABLE) {
+            throw ApiException.unavailable("the application is rebalancing; no instance owns '" + ApiServer.printable(service) + "' yet");
+        }
+        return metadata;
+    }
+
+    /** Services of the partitions this instance is active for. */
+    public ArrayNode localServices() {
+        ReadOnlyKeyValueStore<String, Heartbeat> heartbeats = store(Names.SERVICE_HEARTBEATS_STORE, QueryableStoreTypes.keyValueStore(), Optional.empty());
+        ReadOnlyKeyValueStore<String, ServiceHealthState> health = store(Names.SERVICE_HEALTH_STORE, QueryableStoreTypes.keyValueStore(), Optional.empty());
+        ArrayNode services = AvroJson.MAPPER.createArrayNode();
+        try (KeyValueIterator<String, Heartbeat> all = heartbeats.all()) {
+            while (all.hasNext()) {
+                KeyValue<String, Heartbeat> entry = all.next();
+                if (!entry.key.equals(HeartbeatProcessor.CLOCK_KEY)) {
+                    services.add(summary(entry.key, entry.value, health.get(entry.key)));
+                }
+            }
+        }
+        return services;
+    }
+
+    /** One service, from the active store of its partition, or from a standby when {@code stale}. */
+    public ObjectNode service(String service, int partition, boolean stale) {
+        Optional<Integer> p = Optional.of(partition);
+        ReadOnlyKeyValueStore<String, Heartbeat> heartbeats = store(Names.SERVICE_HEARTBEATS_STORE, QueryableStoreTypes.keyValueStore(), p, stale);
+        ReadOnlyKeyValueStore<String, ServiceHealthState> health = store(Names.SERVICE_HEALTH_STORE, QueryableStoreTypes.keyValueStore(), p, stale);
+        Heartbeat heartbeat = heartbeats.get(service);
+        if (heartbeat == null) {
+            throw new ApiException(404, "no telemetry seen from service '" + ApiServer.printable(service) + "'");
+        }
+        ServiceHealthState state = health.get(service);
+        ObjectNode node = summary(service, heartbeat, state);
+        ArrayNode faults = node.putArray("faults");
+        if (state != null) {
+            active(state).forEach(f -> faults.add(fault(state.getService(), f)));
+            node.set("latestWindow", AvroJson.of(state.getLastSignals()));
+        }
+        return node;
+    }
+
+    public ArrayNode windows(String service, int partition, boolean stale, Instant from, Instant to, int limit) {
+        ReadOnlyWindowStore<String, WindowStats> history = store(Names.WINDOW_HISTORY_STORE, QueryableStoreTypes.windowStore(),
+            Optional.of(partition), stale);
+        ArrayNode windows = AvroJson.MAPPER.createArrayNode();
+        try (WindowStoreIterator<WindowStats> it = history.fetch(service, from, to)) {
+            while (it.hasNext() && windows.size() < limit) {
+                windows.add(AvroJson.of(it.next().value));
+            }
+        }
+        return windows;
+    }
+
+    /** Active faults (from health state) or fault events in a time range, of this instance's active partitions. */
+    public ArrayNode localFaults(boolean active, Instant from, Instant to, Predicate<FaultEvent> eventFilter,
+                                 Predicate<ObjectNode> activeFilter, int limit) {
+        ArrayNode out = AvroJson.MAPPER.createArrayNode();
+        if (active) {
+            ReadOnlyKeyValueStore<String, ServiceHealthState> health = store(Names.SERVICE_HEALTH_STORE, QueryableStoreTypes.keyValueStore(), Optional.empty());
+            try (KeyValueIterator<String, ServiceHealthState> all = health.all()) {
+                while (all.hasNext() && out.size() < limit) {
+                    ServiceHealthState state = all.next().value;
+                    for (FaultLifecycleState f : active(state)) {
+                        ObjectNode node = fault(state.getService(), f);
+                        if (activeFilter.test(node) && out.size() < limit) {
+                            out.add(node);
+                        }
+                    }
+                }
+            }
+            return out;
+        }
+        ReadOnlyWindowStore<String, FaultEvent> history = store(Names.FAULT_HISTORY_STORE, QueryableStoreTypes.windowStore(), Optional.empty());
+        List<FaultEvent> events = new ArrayList<>();
+        try (KeyValueIterator<Windowed<String>, FaultEvent> it = history.fetchAll(from, to)) {
+            while (it.hasNext()) {
+                FaultEvent event = it.next().value;
+                if (eventFilter.test(event)) {
+                    events.add(event);
+                }
+            }
+        }
+        events.stream().sorted(Comparator.comparing(FaultEvent::getEventTime).reversed()).limit(limit).forEach(e -> out.add(AvroJson.of(e)));
+        return out;
+    }
+
+    /** How many offsets behind the changelog a local copy of the partition is, if known. */
+    public Optional<Long> lag(String store, int partition) {
+        Map<String, Map<Integer, LagInfo>> lags = streams.allLocalStorePartitionLags();
+        return Optional.ofNullable(lags.get(store)).map(m -> m.get(partition)).map(LagInfo::offsetLag);
+    }
+
+    private static List<FaultLifecycleState> active(ServiceHealthState state) {
+        return state.getFaults().stream().filter(f -> f.getState() == LifecycleState.FIRING).toList();
+    }
+
+    private static ObjectNode fault(String service, FaultLifecycleState f) {
+        ObjectNode node = AvroJson.MAPPER.createObjectNode();
+        node.put("service", service);
+        node.put("faultId", f.getFaultId());
+        node.put("kind", f.getKind().name());
+        node.put("category", dev.faultline.topology.domain.FaultTaxonomy.categoryOf(f.getKind()).name());
+        node.put("severity", f.getEmittedSeverity() == null ? null : f.getEmittedSeverity().name());
+        node.put("openedAt", f.getOpenedAt() == null ? null : f.getOpenedAt().toString());
+        node.set("evidence", AvroJson.of(f.getEvidence()));
+        return node;
+    }
+
+    private static ObjectNode summary(String service, Heartbeat heartbeat, ServiceHealthState state) {
+        ObjectNode node = AvroJson.MAPPER.createObjectNode();
+        node.put("service", service);
+        node.put("level", state == null ? "NONE" : state.getLevel().name());
+        node.put("liveness", heartbeat.getLiveness().name());
+        node.put("lastSeen", heartbeat.getLastSeen().toString());
+        node.put("activeFaults", state == null ? 0 : active(state).size());
+        String worst = state == null ? null : active(state).stream().map(FaultLifecycleState::getEmittedSeverity)
+            .filter(s -> s != null).sorted().map(Enum::name).findFirst().orElse(null);
+        node.put("worstSeverity", worst);
+        return node;
+    }
+
+    private <T> T store(String name, QueryableStoreType<T> type, Optional<Integer> partition) {
+        return store(name, type, partition, false);
+    }
+
+    private <T> T store(String name, QueryableStoreType<T> type, Optional<Integer> partition, boolean stale) {
+        StoreQueryParameters<T> parameters = StoreQueryParameters.fromNameAndType(name, type);
+        if (partition.isPresent()) {
+            parameters = parameters.withPartition(partition.get());
+        }
+        if (stale) {
+            parameters = parameters.enableStaleStores();
+        }
+        try {
+            return streams.store(parameters);
+        } catch (InvalidStateStoreException e) {
+            throw ApiException.unavailable("store " + name + " is not queryable here right now (" + streams.state() + "): " + e.getMessage());
+        }
+    }
+}
