@@ -87,12 +87,21 @@ class QueryApiIT {
         producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
             ProducerConfig.LINGER_MS_CONFIG, "10"), new ByteArraySerializer(), serde.serializer());
         traffic.scheduleAtFixedRate(QueryApiIT::sendTick, 0, 100, TimeUnit.MILLISECONDS);
-        // Wait until every service has closed windows and payments has degraded, as seen by any instance.
+        // Wait until every service has a closed window and payments has degraded, as seen by any instance.
         await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500)).until(() -> {
             JsonNode services = getOrNull(instances.get(0), "/api/v1/services");
-            return services != null && services.path("services").size() == SERVICES.size()
-                && !services.path("services").get(0).path("level").asText().equals("NONE")
-                && services.path("services").get(0).path("activeFaults").asInt() > 0;
+            if (services == null || services.path("services").size() != SERVICES.size()
+                || services.path("services").get(0).path("level").asText().equals("NONE")
+                || services.path("services").get(0).path("activeFaults").asInt() == 0) {
+                return false;
+            }
+            for (String service : SERVICES) {
+                JsonNode answer = getOrNull(instances.get(0), "/api/v1/services/" + service);
+                if (answer == null || answer.path("latestWindow").path("requestCount").asLong() == 0) {
+                    return false;
+                }
+            }
+            return true;
         });
     }
 
@@ -208,6 +217,31 @@ class QueryApiIT {
 
     @Test
     @Order(3)
+    void aStandbyAnswersMarkedStaleWithItsLagAndOtherwiseA503() throws Exception {
+        for (String service : SERVICES) {
+            List<String> answers = new ArrayList<>();
+            for (Analyzer instance : instances) {
+                // As a forwarded request: the instance must answer itself, not route.
+                HttpResponse<String> response = http.send(HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + instance.httpPort() + "/api/v1/services/" + service))
+                    .header("Authorization", "Bearer " + TOKEN).header("X-Faultline-Forwarded", "1").build(),
+                    HttpResponse.BodyHandlers.ofString());
+                if (response.statusCode() == 200) {
+                    JsonNode answer = JSON.readTree(response.body());
+                    assertThat(answer.path("service").asText()).isEqualTo(service);
+                    answers.add(answer.path("stale").asBoolean() ? "standby lag=" + answer.path("lagOffsets").isNumber() : "active");
+                } else {
+                    assertThat(response.statusCode()).isEqualTo(503);
+                    assertThat(response.headers().firstValue("Retry-After")).isPresent();
+                    answers.add("503");
+                }
+            }
+            assertThat(answers).as(service).containsExactlyInAnyOrder("active", "standby lag=true", "503");
+        }
+    }
+
+    @Test
+    @Order(4)
     void theStatusPageShowsTheDegradedServiceWithCharts() throws Exception {
         Path chromium = Path.of("/usr/bin/chromium");
         assertThat(chromium).as("Debian's chromium package (.ci/run installs it)").isExecutable();
@@ -230,7 +264,7 @@ class QueryApiIT {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void theApiRecoversWhenAnInstanceStops() throws Exception {
         Analyzer stopped = instances.remove(2);
         long began = System.nanoTime();
