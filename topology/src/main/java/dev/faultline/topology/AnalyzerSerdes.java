@@ -15,6 +15,7 @@ import dev.faultline.schema.WindowStats;
 import dev.faultline.schema.internal.Heartbeat;
 import dev.faultline.schema.internal.ServiceHealthState;
 import dev.faultline.schema.internal.Signal;
+import dev.faultline.schema.internal.TemplateRecord;
 import dev.faultline.schema.internal.WindowAccumulator;
 import dev.faultline.serde.AvroSerde;
 import dev.faultline.serde.SchemaRegistryClient;
@@ -61,6 +62,10 @@ public final class AnalyzerSerdes {
 
     public AvroSerde<Heartbeat> heartbeats() {
         return value(Heartbeat.class);
+    }
+
+    public AvroSerde<TemplateRecord> templates() {
+        return value(TemplateRecord.class);
     }
 
     public AvroSerde<ServiceHealthState> healthStates() {

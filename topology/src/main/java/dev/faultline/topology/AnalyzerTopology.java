@@ -40,6 +40,7 @@ import dev.faultline.topology.processors.ClassifyProcessor;
 import dev.faultline.topology.processors.HealthProcessor;
 import dev.faultline.topology.processors.HeartbeatProcessor;
 import dev.faultline.topology.processors.RulesUpdater;
+import dev.faultline.topology.processors.TemplateProcessor;
 import dev.faultline.topology.processors.ValidateProcessor;
 
 /**
@@ -47,10 +48,10 @@ import dev.faultline.topology.processors.ValidateProcessor;
  *
  * <pre>
  * requests ─validate─┐
- * metrics ──validate─┼─merge─▶ key by service ─▶ [signals-by-service] ─▶ heartbeat ─▶ window per service
- * logs ─validate─classify┘  └─▶ classified-logs                                        │ (on close)
- *                                                                                      ▼
- *                                window-stats ◀─ degradation-changes ◀─ fault-events ◀─ health
+ * metrics ──validate─┼─merge─▶ key by service ─▶ [signals-by-service] ─▶ heartbeat ─▶ templates ─▶ window per service
+ * logs ─validate─classify┘                                                     └─▶ classified-logs   │ (on close)
+ *                                                                                                    ▼
+ *                                              window-stats ◀─ degradation-changes ◀─ fault-events ◀─ health
  * </pre>
  * Invalid input throws in the validate steps; the processing exception handler sends it to
  * the dead-letter topic. The only repartition is {@link Names#SIGNALS_BY_SERVICE}.
@@ -89,23 +90,27 @@ public final class AnalyzerTopology {
             .processValues(() -> new ValidateProcessor<byte[], LogRecord>(config.topics().logs(), validation::problem), Named.as(Names.LOGS_VALIDATE))
             .processValues(() -> new ClassifyProcessor(config.classificationRules()), Named.as(Names.LOGS_CLASSIFY));
 
-        logs.filter((key, signal) -> signal.getPayload() instanceof ClassifiedLog, Named.as(Names.CLASSIFIED_LOGS_ONLY))
-            .map((key, signal) -> KeyValue.pair(((ClassifiedLog) signal.getPayload()).getService(), (ClassifiedLog) signal.getPayload()),
-                Named.as(Names.CLASSIFIED_LOGS_KEYED))
-            .to(config.topics().classifiedLogs(), Produced.with(Serdes.String(), serdes.classifiedLogs()).withName(Names.CLASSIFIED_LOGS_SINK));
-
         builder.addStateStore(keyValueStore(Names.SERVICE_HEARTBEATS_STORE, serdes.heartbeats()));
         builder.addStateStore(keyValueStore(Names.SERVICE_HEALTH_STORE, serdes.healthStates()));
+        builder.addStateStore(keyValueStore(Names.LOG_TEMPLATES_STORE, serdes.templates()));
         builder.addStateStore(historyStore(Names.WINDOW_HISTORY_STORE, config.queryHistory(), false, serdes.windowStats()));
         // Several fault events of one service can share a timestamp: keep them all.
         builder.addStateStore(historyStore(Names.FAULT_HISTORY_STORE, config.queryHistory(), true, serdes.faultEvents()));
 
-        KStream<String, SpecificRecord> health = requests
+        KStream<String, Signal> byService = requests
             .merge(metrics, Named.as(Names.SIGNALS_MERGE_METRICS))
             .merge(logs, Named.as(Names.SIGNALS_MERGE_LOGS))
             .selectKey((key, signal) -> signal.getService(), Named.as(Names.SIGNALS_KEYED))
             .repartition(Repartitioned.<String, Signal>as(Names.SIGNALS_BY_SERVICE).withKeySerde(Serdes.String()).withValueSerde(serdes.signals()))
             .processValues(HeartbeatProcessor::new, Named.as(Names.HEARTBEAT), Names.SERVICE_HEARTBEATS_STORE)
+            .processValues(() -> new TemplateProcessor(config.templates(), config.templateLearningPeriod()),
+                Named.as(Names.TEMPLATES), Names.LOG_TEMPLATES_STORE);
+
+        byService.filter((service, signal) -> signal.getPayload() instanceof ClassifiedLog, Named.as(Names.CLASSIFIED_LOGS_ONLY))
+            .mapValues(signal -> (ClassifiedLog) signal.getPayload(), Named.as(Names.CLASSIFIED_LOGS_KEYED))
+            .to(config.topics().classifiedLogs(), Produced.with(Serdes.String(), serdes.classifiedLogs()).withName(Names.CLASSIFIED_LOGS_SINK));
+
+        KStream<String, SpecificRecord> health = byService
             .groupByKey(Grouped.<String, Signal>as(Names.SIGNALS_GROUPED).withKeySerde(Serdes.String()).withValueSerde(serdes.signals()))
             .windowedBy(TimeWindows.ofSizeAndGrace(config.windowSize(), config.windowGrace()))
             .emitStrategy(EmitStrategy.onWindowClose())

@@ -16,7 +16,7 @@ public final class Names {
     public static final String LOGS_VALIDATE = "logs-validate";
     public static final String LOGS_CLASSIFY = "logs-classify";
     public static final String CLASSIFIED_LOGS_ONLY = "classified-logs-only";
-    public static final String CLASSIFIED_LOGS_KEYED = "classified-logs-keyed-by-service";
+    public static final String CLASSIFIED_LOGS_KEYED = "classified-logs-as-records";
     public static final String CLASSIFIED_LOGS_SINK = "classified-logs-sink";
 
     public static final String RULES_SOURCE = "classification-rules-source";
@@ -32,6 +32,9 @@ public final class Names {
     public static final String HEARTBEAT = "service-heartbeat";
     /** Latest telemetry per service; changelog {@code <application.id>-service-heartbeats-changelog}. */
     public static final String SERVICE_HEARTBEATS_STORE = "service-heartbeats";
+    public static final String TEMPLATES = "log-templates-miner";
+    /** Mined log templates per service; changelog {@code <application.id>-log-templates-changelog}. */
+    public static final String LOG_TEMPLATES_STORE = "log-templates";
     public static final String SIGNALS_GROUPED = "signals-grouped";
     public static final String SERVICE_WINDOWS_AGGREGATE = "service-windows-aggregate";
     /** Open windows per service; changelog {@code <application.id>-service-windows-changelog}. */

@@ -38,7 +38,7 @@ class TopologyNamesTest {
         }));
         description.globalStores().forEach(g -> stores.addAll(g.processor().stores()));
 
-        assertThat(stores).containsExactly("classification-rules", "fault-history", "service-health", "service-heartbeats", "service-windows",
+        assertThat(stores).containsExactly("classification-rules", "fault-history", "log-templates", "service-health", "service-heartbeats", "service-windows",
             "window-history");
         assertThat(topics).containsExactly("faultline.classified-logs", "faultline.degradation-changes", "faultline.fault-events",
             "faultline.window-stats", "signals-by-service-repartition");

@@ -186,16 +186,18 @@ public final class ApiServer implements AutoCloseable {
         }
         if (resource.equals("services") && parts.size() >= 4 && parts.size() <= 5) {
             String service = validService(parts.get(3));
-            boolean windows = parts.size() == 5;
-            if (windows && !parts.get(4).equals("windows")) {
+            String sub = parts.size() == 5 ? parts.get(4) : "";
+            if (!Set.of("", "windows", "templates").contains(sub)) {
                 throw new ApiException(404, "no such endpoint; see /api/openapi.yaml");
             }
-            QueryParameters params = QueryParameters.parse(query, windows ? Set.of("from", "to", "limit") : Set.of());
-            Instant[] range = windows ? params.range(clock.instant(), DEFAULT_SPAN, settings.maxRange()) : null;
-            int limit = windows ? params.limit(settings.maxResults(), settings.maxResults()) : 0;
-            return routed(exchange, service, forwarded, (partition, stale) -> windows
-                ? envelope("windows", queries.windows(service, partition, stale, range[0], range[1], limit))
-                : queries.service(service, partition, stale));
+            QueryParameters params = QueryParameters.parse(query, sub.isEmpty() ? Set.of() : Set.of("from", "to", "limit"));
+            Instant[] range = sub.isEmpty() ? null : params.range(clock.instant(), DEFAULT_SPAN, settings.maxRange());
+            int limit = sub.isEmpty() ? 0 : params.limit(settings.maxResults(), settings.maxResults());
+            return routed(exchange, service, forwarded, (partition, stale) -> switch (sub) {
+                case "windows" -> envelope("windows", queries.windows(service, partition, stale, range[0], range[1], limit));
+                case "templates" -> envelope("templates", queries.templates(service, partition, stale, range[0], range[1], limit));
+                default -> queries.service(service, partition, stale);
+            });
         }
         if (resource.equals("faults") && parts.size() == 3) {
             QueryParameters params = QueryParameters.parse(query, Set.of("active", "service", "kind", "severity", "from", "to", "limit", "local"));

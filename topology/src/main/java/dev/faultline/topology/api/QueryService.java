@@ -32,8 +32,10 @@ import dev.faultline.schema.internal.FaultLifecycleState;
 import dev.faultline.schema.internal.Heartbeat;
 import dev.faultline.schema.internal.LifecycleState;
 import dev.faultline.schema.internal.ServiceHealthState;
+import dev.faultline.schema.internal.TemplateRecord;
 import dev.faultline.topology.Names;
 import dev.faultline.topology.processors.HeartbeatProcessor;
+import dev.faultline.topology.processors.TemplateProcessor;
 
 /**
  * Reads this instance's state stores. List reads cover the partitions this instance is
@@ -100,6 +102,34 @@ public final class QueryService {
             }
         }
         return windows;
+    }
+
+    /** The service's templates most frequent in [from, to], with their text and an example line. */
+    public ArrayNode templates(String service, int partition, boolean stale, Instant from, Instant to, int limit) {
+        ReadOnlyWindowStore<String, WindowStats> history = store(Names.WINDOW_HISTORY_STORE, QueryableStoreTypes.windowStore(),
+            Optional.of(partition), stale);
+        ReadOnlyKeyValueStore<String, TemplateRecord> templates = store(Names.LOG_TEMPLATES_STORE, QueryableStoreTypes.keyValueStore(),
+            Optional.of(partition), stale);
+        Map<String, Long> counts = new java.util.HashMap<>();
+        try (WindowStoreIterator<WindowStats> it = history.fetch(service, from, to)) {
+            while (it.hasNext()) {
+                it.next().value.getLogsByTemplate().forEach((id, count) -> counts.merge(id, count, Long::sum));
+            }
+        }
+        ArrayNode out = AvroJson.MAPPER.createArrayNode();
+        counts.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(limit).forEach(e -> {
+            ObjectNode node = out.addObject();
+            node.put("templateId", e.getKey());
+            node.put("count", e.getValue());
+            TemplateRecord record = templates.get(TemplateProcessor.key(service, e.getKey()));
+            if (record != null) {
+                node.put("template", String.join(" ", record.getTokens()));
+                node.put("example", record.getExample());
+                node.put("firstSeen", record.getFirstSeen().toString());
+                node.put("lastSeen", record.getLastSeen().toString());
+            }
+        });
+        return out;
     }
 
     /** Active faults (from health state) or fault events in a time range, of this instance's active partitions. */

@@ -17,6 +17,7 @@ import dev.faultline.serde.SerdeConfig;
 import dev.faultline.topology.BoundedRocksDbConfig;
 import dev.faultline.topology.domain.HealthRules;
 import dev.faultline.topology.domain.RuleSet;
+import dev.faultline.topology.domain.templates.MinerSettings;
 import dev.faultline.topology.errors.DeadLetterHandlers;
 
 /**
@@ -40,6 +41,8 @@ public record AnalyzerConfig(
     Duration livenessReplayLag,
     Duration maxFutureSkew,
     Duration queryHistory,
+    MinerSettings templates,
+    Duration templateLearningPeriod,
     HttpSettings http,
     Map<String, Object> kafka) {
 
@@ -63,6 +66,9 @@ public record AnalyzerConfig(
     public static final String MAX_FUTURE_SKEW_MS = "analyzer.input.max-future-skew.ms";
     public static final String ROCKSDB_MEMORY_BYTES = "analyzer.rocksdb.memory.bytes";
     public static final String QUERY_HISTORY_MS = "analyzer.query.history.ms";
+    public static final String TEMPLATES_LEARNING_MS = "analyzer.templates.learning-period.ms";
+    public static final String TEMPLATES_MAX = "analyzer.templates.max-per-service";
+    public static final String TEMPLATES_SIMILARITY = "analyzer.templates.similarity";
     public static final String HTTP_PORT = "analyzer.http.port";
     public static final String HTTP_BIND = "analyzer.http.bind";
     public static final String HTTP_ADVERTISED_HOST = "analyzer.http.advertised-host";
@@ -114,6 +120,9 @@ public record AnalyzerConfig(
         d.put(MAX_FUTURE_SKEW_MS, "3600000");
         d.put(ROCKSDB_MEMORY_BYTES, String.valueOf(256L << 20));
         d.put(QUERY_HISTORY_MS, String.valueOf(Duration.ofHours(24).toMillis()));
+        d.put(TEMPLATES_LEARNING_MS, String.valueOf(Duration.ofMinutes(10).toMillis()));
+        d.put(TEMPLATES_MAX, "1000");
+        d.put(TEMPLATES_SIMILARITY, "0.5");
         d.put(HTTP_PORT, "8080");
         d.put(HTTP_BIND, "0.0.0.0");
         d.put(HTTP_ADVERTISED_HOST, "");
@@ -200,8 +209,25 @@ public record AnalyzerConfig(
             Duration.ofMillis(number(get, LIVENESS_REPLAY_LAG_MS, 1_000, 86_400_000L * 365)),
             Duration.ofMillis(number(get, MAX_FUTURE_SKEW_MS, 0, 86_400_000L * 365)),
             Duration.ofMillis(number(get, QUERY_HISTORY_MS, 60_000, 86_400_000L * 90)),
+            templates(get),
+            Duration.ofMillis(number(get, TEMPLATES_LEARNING_MS, 0, 86_400_000L * 30)),
             HttpSettings.from(get),
             Map.copyOf(kafka));
+    }
+
+    private static MinerSettings templates(Function<String, String> get) {
+        MinerSettings d = MinerSettings.DEFAULT;
+        String text = get.apply(TEMPLATES_SIMILARITY);
+        double similarity;
+        try {
+            similarity = Double.parseDouble(text);
+        } catch (NumberFormatException e) {
+            similarity = -1;
+        }
+        if (!(similarity > 0 && similarity <= 1)) {
+            throw new InvalidConfigException(TEMPLATES_SIMILARITY, text, "a number in (0, 1]");
+        }
+        return new MinerSettings(d.depth(), similarity, d.maxChildren(), (int) number(get, TEMPLATES_MAX, 10, 100_000), d.masks());
     }
 
     /** The thresholds for a service: its overrides over the defaults. */

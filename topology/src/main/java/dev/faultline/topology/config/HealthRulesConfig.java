@@ -33,6 +33,7 @@ final class HealthRulesConfig {
     static final String RESOLVE_WINDOWS = "analyzer.rule.resolve.windows";
     static final String COOLDOWN = "analyzer.rule.update-cooldown.ms";
     static final String DWELL_WINDOWS = "analyzer.rule.degradation.dwell.windows";
+    static final String NEW_PATTERN_QUIET = "analyzer.rule.new-error-pattern.quiet.ms";
 
     static final Map<String, String> DEFAULTS = defaults();
     static final Set<String> SUFFIXES = suffixes();
@@ -60,6 +61,7 @@ final class HealthRulesConfig {
         d.put(RESOLVE_WINDOWS, "2");
         d.put(COOLDOWN, "300000");
         d.put(DWELL_WINDOWS, "2");
+        d.put(NEW_PATTERN_QUIET, "1800000");
         return Map.copyOf(d);
     }
 
@@ -106,6 +108,7 @@ final class HealthRulesConfig {
             (int) AnalyzerConfig.number(get, LOW_THROUGHPUT_WINDOWS, 1, 1000), d.baselineWarmupWindows(),
             (int) AnalyzerConfig.number(get, LOG_MIN_COUNT, 1, 1_000_000), d.singleRecordKinds(), d.logKindSeverity(),
             millis(get, SERVICE_DOWN_TIMEOUT),
+            millis(get, NEW_PATTERN_QUIET),
             window,
             new FaultLifecycle.Policy(window.multipliedBy(resolveWindows), millis(get, COOLDOWN), d.lifecycle().materialChange()),
             degradation);

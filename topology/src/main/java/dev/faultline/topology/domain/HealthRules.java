@@ -23,6 +23,7 @@ public record HealthRules(
     double lowThroughputRatio, double lowThroughputFloor, int lowThroughputWindows, int baselineWarmupWindows,
     int logKindMinCount, Set<FaultKind> singleRecordKinds, Map<FaultKind, Severity> logKindSeverity,
     Duration serviceDownTimeout,
+    Duration newPatternQuiet,
     Duration windowSize,
     FaultLifecycle.Policy lifecycle,
     DegradationPolicy degradation) {
@@ -49,6 +50,7 @@ public record HealthRules(
             5, EnumSet.of(FaultKind.OUT_OF_MEMORY, FaultKind.DATA_CORRUPTION, FaultKind.DATA_LOSS, FaultKind.DISK_SPACE_FULL),
             Map.copyOf(severities),
             Duration.ofSeconds(60),
+            Duration.ofMinutes(30),
             window,
             new FaultLifecycle.Policy(window.multipliedBy(2), Duration.ofMinutes(5), 0.2),
             DegradationPolicy.DEFAULT);

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import org.apache.avro.specific.SpecificRecord;
@@ -72,6 +73,7 @@ public final class ServiceHealth {
             Severity.CRITICAL, Duration.ZERO, "max disk " + pct(disk) + ", " + diskLogs + " disk-full logs",
             m("disk_max", disk == null ? 0 : disk, rules.disk(), ">"), m("disk_full_logs", diskLogs, (double) rules.logThreshold(FaultKind.DISK_SPACE_FULL), ">="));
         observeThroughput(out, window);
+        observeNewPatterns(out, window);
         for (FaultKind kind : HealthRules.LOG_KINDS) {
             if (kind == FaultKind.DISK_SPACE_FULL) {
                 continue;
@@ -136,6 +138,21 @@ public final class ServiceHealth {
         return last == null
             ? new Degradation.Signals(null, null, 0, down)
             : new Degradation.Signals(ServiceWindow.maxCpu(last), ServiceWindow.maxMemory(last), last.getErrorRate(), down);
+    }
+
+    /** New error templates of a window open one LOW fault; a burst of them is one fault, updated at most per cooldown. */
+    private void observeNewPatterns(List<SpecificRecord> out, ClosedWindow window) {
+        Map<String, String> fresh = window.newTemplates();
+        if (fresh.isEmpty() && !lifecycleExists(FaultKind.NEW_ERROR_PATTERN)) {
+            return;
+        }
+        WindowStats s = window.stats();
+        Evidence evidence = evidence(fresh.size() + " new error log template(s)" + (fresh.isEmpty() ? "" : ", e.g. " + fresh.values().iterator().next()),
+            List.of(m("new_templates", fresh.size(), 1.0, ">=")), List.copyOf(fresh.values()), window.errorTraceIds());
+        evidence.setTemplateIds(List.copyOf(fresh.keySet()));
+        lifecycle(FaultKind.NEW_ERROR_PATTERN).observe(
+            new Observation(s.getWindowStart(), s.getWindowEnd(), !fresh.isEmpty(), Severity.LOW, Duration.ZERO, evidence))
+            .ifPresent(t -> out.add(faultEvent(t, FaultKind.NEW_ERROR_PATTERN, s)));
     }
 
     private void observeThroughput(List<SpecificRecord> out, ClosedWindow window) {
@@ -221,7 +238,11 @@ public final class ServiceHealth {
             state.getFaults().add(created);
             return created;
         });
-        return new FaultLifecycle(state.getService(), s, rules.lifecycle());
+        // A new pattern resolves on its own once the service has been quiet of new ones for a while.
+        FaultLifecycle.Policy policy = kind == FaultKind.NEW_ERROR_PATTERN
+            ? new FaultLifecycle.Policy(rules.newPatternQuiet(), rules.lifecycle().cooldown(), rules.lifecycle().materialChange())
+            : rules.lifecycle();
+        return new FaultLifecycle(state.getService(), s, policy);
     }
 
     /** Drops lifecycles with nothing to remember, so state stays small for healthy services. */

@@ -28,6 +28,8 @@ public final class ServiceWindow {
     static final int MAX_SAMPLES_PER_KIND = 3;
     static final int MAX_SAMPLE_CHARS = 300;
     static final int MAX_TRACE_IDS = 5;
+    public static final int MAX_TEMPLATES = 200;
+    static final int MAX_NEW_TEMPLATES = 20;
 
     private ServiceWindow() {
     }
@@ -95,6 +97,18 @@ public final class ServiceWindow {
         if (log.getTraceId() != null && acc.getErrorTraceIds().size() < MAX_TRACE_IDS) {
             acc.getErrorTraceIds().add(log.getTraceId());
         }
+        if (log.getTemplateId() != null) {
+            acc.getLogsByTemplate().merge(capped(acc.getLogsByTemplate(), log.getTemplateId(), MAX_TEMPLATES), 1L, Long::sum);
+            if (log.getNewTemplate() && acc.getNewTemplates().size() < MAX_NEW_TEMPLATES) {
+                acc.getNewTemplates().putIfAbsent(log.getTemplateId(), firstLine(log.getBody()));
+            }
+        }
+    }
+
+    private static String firstLine(String body) {
+        int end = body.indexOf('\n');
+        String line = end < 0 ? body : body.substring(0, end);
+        return line.length() > MAX_SAMPLE_CHARS ? line.substring(0, MAX_SAMPLE_CHARS) : line;
     }
 
     public static ClosedWindow close(WindowAccumulator acc, String service, Instant start, Instant end, String version) {
@@ -102,10 +116,12 @@ public final class ServiceWindow {
         stats.setResources(new ArrayList<>(new TreeMap<>(acc.getResources()).values()));
         stats.setLogsBySeverity(new HashMap<>(acc.getLogsBySeverity()));
         stats.setLogsByKind(new HashMap<>(acc.getLogsByKind()));
+        stats.setLogsByTemplate(new HashMap<>(acc.getLogsByTemplate()));
         List<WindowStats> operations = new ArrayList<>();
         new TreeMap<>(acc.getOperations()).forEach((operation, op) ->
             operations.add(stats(service, operation, start, end, version, op.getRequestCount(), op.getErrorCount(), op.getLatency())));
-        return new ClosedWindow(stats, operations, Map.copyOf(acc.getSampleLogs()), List.copyOf(acc.getErrorTraceIds()));
+        return new ClosedWindow(stats, operations, Map.copyOf(acc.getSampleLogs()), List.copyOf(acc.getErrorTraceIds()),
+            new java.util.TreeMap<>(acc.getNewTemplates()));
     }
 
     private static WindowStats stats(String service, String operation, Instant start, Instant end, String version,

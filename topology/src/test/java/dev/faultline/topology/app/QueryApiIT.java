@@ -43,6 +43,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.faultline.local.LocalKafkaBroker;
 import dev.faultline.local.LocalSchemaRegistry;
+import dev.faultline.schema.LogRecord;
+import dev.faultline.schema.LogSeverity;
 import dev.faultline.schema.RequestEvent;
 import dev.faultline.schema.SpanStatus;
 import dev.faultline.serde.AvroSerde;
@@ -70,6 +72,8 @@ class QueryApiIT {
     private static final ScheduledExecutorService traffic = Executors.newSingleThreadScheduledExecutor();
     private static final AtomicBoolean sending = new AtomicBoolean(true);
     private static KafkaProducer<byte[], RequestEvent> producer;
+    private static KafkaProducer<byte[], LogRecord> logProducer;
+    private static final java.util.concurrent.atomic.AtomicInteger ticks = new java.util.concurrent.atomic.AtomicInteger();
     private static final HttpClient http = HttpClient.newHttpClient();
     private static String run;
 
@@ -86,6 +90,10 @@ class QueryApiIT {
         serde.configure(Map.of("schema.registry.url", registry.url()), false);
         producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
             ProducerConfig.LINGER_MS_CONFIG, "10"), new ByteArraySerializer(), serde.serializer());
+        AvroSerde<LogRecord> logSerde = AvroSerde.specific(LogRecord.class);
+        logSerde.configure(Map.of("schema.registry.url", registry.url()), false);
+        logProducer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
+            ProducerConfig.LINGER_MS_CONFIG, "10"), new ByteArraySerializer(), logSerde.serializer());
         traffic.scheduleAtFixedRate(QueryApiIT::sendTick, 0, 100, TimeUnit.MILLISECONDS);
         // Wait until every service has a closed window and payments has degraded, as seen by any instance.
         await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500)).until(() -> {
@@ -143,6 +151,9 @@ class QueryApiIT {
                     .setStatus(failed ? SpanStatus.ERROR : SpanStatus.OK).build()));
             }
         }
+        logProducer.send(new ProducerRecord<>(instances.get(0).config().topics().logs(), null, now.toEpochMilli(), null,
+            LogRecord.newBuilder().setService(DEGRADED).setTime(now).setSeverity(LogSeverity.ERROR)
+                .setBody("Connection refused to db-" + ticks.incrementAndGet() % 7).build()));
     }
 
     @AfterAll
@@ -151,6 +162,9 @@ class QueryApiIT {
         traffic.shutdownNow();
         if (producer != null) {
             producer.close();
+        }
+        if (logProducer != null) {
+            logProducer.close();
         }
         instances.forEach(Analyzer::close);
         if (registry != null) {
@@ -197,7 +211,18 @@ class QueryApiIT {
         assertThat(get(instances.get(2), "/api/v1/faults?active=true").path("faults")).extracting(f -> f.path("service").asText())
             .contains(DEGRADED);
         assertThat(get(instances.get(0), "/api/v1/instances").path("instances")).hasSize(3);
+        for (Analyzer instance : instances) {
+            JsonNode templates = get(instance, "/api/v1/services/" + DEGRADED + "/templates").path("templates");
+            assertThat(templates).singleElement().satisfies(t -> {
+                assertThat(t.path("template").asText()).isEqualTo("Connection refused to db-<*>");
+                assertThat(t.path("count").asLong()).isPositive();
+                assertThat(t.path("example").asText()).startsWith("Connection refused to db-");
+            });
+        }
+        templateFirstSeen = get(instances.get(0), "/api/v1/services/" + DEGRADED + "/templates").path("templates").get(0).path("firstSeen").asText();
     }
+
+    private static String templateFirstSeen;
 
     @Test
     @Order(2)
@@ -266,7 +291,10 @@ class QueryApiIT {
     @Test
     @Order(5)
     void theApiRecoversWhenAnInstanceStops() throws Exception {
-        Analyzer stopped = instances.remove(2);
+        // Stop the instance that owns payments, so its state (faults, templates) must move.
+        String owner = get(instances.get(0), "/api/v1/services/" + DEGRADED).path("servedBy").asText();
+        Analyzer stopped = instances.stream().filter(i -> owner.equals("127.0.0.1:" + i.httpPort())).findFirst().orElseThrow();
+        instances.remove(stopped);
         long began = System.nanoTime();
         stopped.close();
         // Every service answered again, correctly, through each remaining instance.
@@ -290,6 +318,10 @@ class QueryApiIT {
             SERVICES.size(), recoverySeconds);
         Files.writeString(Path.of("target", "query-api-recovery.txt"), String.format("%.1f%n", recoverySeconds));
         assertThat(get(instances.get(0), "/api/v1/services/" + DEGRADED).path("level").asText()).isNotEqualTo("NONE");
+        // The template state moved with the partitions (changelog restore), not mined anew: first seen is unchanged.
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(
+            get(instances.get(0), "/api/v1/services/" + DEGRADED + "/templates").path("templates").get(0).path("firstSeen").asText())
+            .isEqualTo(templateFirstSeen));
     }
 
     private static List<String> withArgs(List<String> common, String... more) {

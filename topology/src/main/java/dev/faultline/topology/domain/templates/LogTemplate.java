@@ -35,6 +35,11 @@ public final class LogTemplate {
         return example;
     }
 
+    /** The template's tokens (a copy). */
+    public List<String> tokenList() {
+        return List.of(tokens);
+    }
+
     String[] tokens() {
         return tokens;
     }

@@ -27,8 +27,16 @@ public final class TemplateMiner {
     public record Match(LogTemplate template, boolean created, boolean changed, List<String> parameters) {
     }
 
+    private final java.util.function.Consumer<LogTemplate> onEvicted;
+
     public TemplateMiner(MinerSettings settings) {
+        this(settings, evicted -> { });
+    }
+
+    /** {@code onEvicted} hears of every template dropped to keep within the bound, so its copy elsewhere can go too. */
+    public TemplateMiner(MinerSettings settings, java.util.function.Consumer<LogTemplate> onEvicted) {
         this.settings = settings;
+        this.onEvicted = onEvicted;
         this.templates = new LinkedHashMap<>(16, 0.75f, true);
         this.masks = settings.masks().stream().map(m -> m.pattern().matcher("")).toArray(Matcher[]::new);
     }
@@ -184,6 +192,7 @@ public final class TemplateMiner {
             if (leaf != null) {
                 leaf.templates.remove(eldest);
             }
+            onEvicted.accept(eldest);
         }
     }
 

@@ -1,0 +1,106 @@
+package dev.faultline.topology.processors;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
+import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
+import org.apache.kafka.streams.processor.api.FixedKeyRecord;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+import dev.faultline.schema.ClassifiedLog;
+import dev.faultline.schema.LogSeverity;
+import dev.faultline.schema.internal.Signal;
+import dev.faultline.schema.internal.TemplateRecord;
+import dev.faultline.topology.Names;
+import dev.faultline.topology.domain.templates.LogTemplate;
+import dev.faultline.topology.domain.templates.MinerSettings;
+import dev.faultline.topology.domain.templates.TemplateMiner;
+
+/**
+ * Mines the template of every classified log's message line, per service, and marks the
+ * first line of an error-level template that appears after the service's learning period.
+ * Each template is one small record in {@link Names#LOG_TEMPLATES_STORE} (changelogged), put
+ * when it changes; a service's tree is rebuilt from its records on first use after a restart
+ * or a rebalance, so no record ever carries a whole tree.
+ */
+public final class TemplateProcessor implements FixedKeyProcessor<String, Signal, Signal> {
+    static final char SEPARATOR = '\u0000';
+    private static final int MAX_LINE = 1_000;
+
+    private final MinerSettings settings;
+    private final Duration learningPeriod;
+    private final Map<String, TemplateMiner> miners = new HashMap<>();
+    private FixedKeyProcessorContext<String, Signal> context;
+    private KeyValueStore<String, TemplateRecord> store;
+
+    public TemplateProcessor(MinerSettings settings, Duration learningPeriod) {
+        this.settings = settings;
+        this.learningPeriod = learningPeriod;
+    }
+
+    public static String key(String service, String templateId) {
+        return service + SEPARATOR + templateId;
+    }
+
+    @Override
+    public void init(FixedKeyProcessorContext<String, Signal> context) {
+        this.context = context;
+        this.store = context.getStateStore(Names.LOG_TEMPLATES_STORE);
+    }
+
+    @Override
+    public void process(FixedKeyRecord<String, Signal> record) {
+        if (!(record.value().getPayload() instanceof ClassifiedLog log)) {
+            context.forward(record);
+            return;
+        }
+        String service = record.key();
+        Instant time = log.getEventTime();
+        TemplateMiner miner = miners.computeIfAbsent(service, this::rebuild);
+        TemplateMiner.Match match = miner.add(messageLine(log.getBody()));
+        LogTemplate template = match.template();
+        TemplateRecord stored = store.get(key(service, template.id()));
+        store.put(key(service, template.id()), new TemplateRecord(template.tokenList(), template.count(), template.example(),
+            stored == null ? time : stored.getFirstSeen(), time));
+        log.setTemplateId(template.id());
+        log.setTemplate(template.text());
+        log.setNewTemplate(match.created() && log.getLogSeverity().compareTo(LogSeverity.ERROR) >= 0 && learned(service, time));
+        context.forward(record);
+    }
+
+    /** Whether the service's learning period is over; it begins with its first classified log. */
+    private boolean learned(String service, Instant time) {
+        String key = key(service, "");
+        TemplateRecord start = store.get(key);
+        if (start == null) {
+            store.put(key, new TemplateRecord(java.util.List.of(), 0L, null, time, time));
+            return false;
+        }
+        return !time.isBefore(start.getFirstSeen().plus(learningPeriod));
+    }
+
+    private TemplateMiner rebuild(String service) {
+        TemplateMiner miner = new TemplateMiner(settings, evicted -> store.delete(key(service, evicted.id())));
+        try (KeyValueIterator<String, TemplateRecord> records = store.range(key(service, ""), service + (char) (SEPARATOR + 1))) {
+            while (records.hasNext()) {
+                KeyValue<String, TemplateRecord> entry = records.next();
+                String id = entry.key.substring(service.length() + 1);
+                if (!id.isEmpty()) {
+                    miner.restore(id, entry.value.getTokens(), entry.value.getCount(), entry.value.getExample());
+                }
+            }
+        }
+        return miner;
+    }
+
+    private static String messageLine(String body) {
+        int end = body.indexOf('\n');
+        String line = end < 0 ? body : body.substring(0, end);
+        return line.length() > MAX_LINE ? line.substring(0, MAX_LINE) : line;
+    }
+}

@@ -1,0 +1,110 @@
+package dev.faultline.topology;
+
+import static dev.faultline.topology.AnalyzerDriver.at;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import dev.faultline.schema.ClassifiedLog;
+import dev.faultline.schema.FaultEvent;
+import dev.faultline.schema.LogSeverity;
+import dev.faultline.schema.WindowStats;
+
+/** Templates on classified logs, and new error patterns after the learning period as one grouped fault. */
+class TemplateScenariosTest {
+    private static final String[] WORDS = {"order", "payment", "ledger", "quota", "refund", "invoice", "coupon", "basket",
+        "tax", "shipment", "voucher", "wallet", "merchant", "rebate", "receipt"};
+
+    private final AnalyzerDriver analyzer = new AnalyzerDriver(Map.of(
+        "analyzer.templates.learning-period.ms", "300000",
+        "analyzer.rule.new-error-pattern.quiet.ms", "180000"), AnalyzerDriver.T0);
+
+    @AfterEach
+    void close() {
+        analyzer.close();
+    }
+
+    private void minute(int m, Runnable traffic) {
+        traffic.run();
+        analyzer.wallClockStepsTo(at(m + 1, 0));
+    }
+
+    /** A message unlike the others: its own first word and length. */
+    private static String distinctMessage(int i) {
+        StringBuilder message = new StringBuilder(WORDS[i % WORDS.length]).append("-failure");
+        for (int j = 0; j <= i % 4; j++) {
+            message.append(' ').append(WORDS[(i * 7 + j + 3) % WORDS.length]);
+        }
+        return message.append(" could not be settled").toString();
+    }
+
+    @Test
+    void shouldGroupABurstOfNewErrorTemplatesIntoOneFaultAfterTheLearningPeriod() {
+        for (int m = 0; m < 12; m++) {
+            final int minute = m;
+            minute(m, () -> {
+                analyzer.requests("billing", minute, 30, 0, 10);
+                for (int i = 0; i < 3; i++) {
+                    analyzer.log("billing", LogSeverity.ERROR, "Connection refused to db-" + (minute * 3 + i), at(minute, 10 + i));
+                }
+                if (minute == 2) {
+                    // Within the learning period: a new template, but no fault.
+                    analyzer.log("billing", LogSeverity.ERROR, "warmup failed for cache region", at(2, 20));
+                }
+                if (minute == 7) {
+                    // A bad deploy: twelve error messages never seen before.
+                    for (int i = 0; i < 12; i++) {
+                        analyzer.log("billing", LogSeverity.ERROR, distinctMessage(i), at(7, 20 + i));
+                    }
+                }
+            });
+        }
+
+        List<FaultEvent> faults = analyzer.faultEventRecords();
+        assertThat(faults).extracting(f -> f.getType() + " " + f.getKind() + " " + f.getSeverity() + " " + f.getEventTime())
+            .containsExactly("OPENED NEW_ERROR_PATTERN LOW " + at(8, 0), "RESOLVED NEW_ERROR_PATTERN LOW " + at(11, 0));
+        FaultEvent opened = faults.get(0);
+        assertThat(opened.getEvidence().getTemplateIds()).hasSize(12);
+        assertThat(opened.getEvidence().getSampleLogs()).contains(distinctMessage(0));
+
+        List<ClassifiedLog> logs = analyzer.classifiedLogs();
+        Set<String> refusedTemplates = logs.stream().filter(l -> l.getBody().startsWith("Connection refused"))
+            .map(ClassifiedLog::getTemplateId).collect(Collectors.toSet());
+        assertThat(refusedTemplates).hasSize(1);
+        assertThat(logs).filteredOn(l -> l.getBody().startsWith("Connection refused")).first()
+            .satisfies(l -> assertThat(l.getTemplate()).isEqualTo("Connection refused to db-<*>"));
+        assertThat(logs).filteredOn(ClassifiedLog::getNewTemplate).extracting(ClassifiedLog::getEventTime)
+            .allSatisfy(t -> assertThat(t).isAfterOrEqualTo(at(5, 0))).hasSize(12);
+
+        WindowStats burst = analyzer.serviceWindows().get(7);
+        assertThat(burst.getLogsByTemplate()).hasSize(13).containsValue(3L);
+        assertThat(burst.getLogsByTemplate().values().stream().mapToLong(Long::longValue).sum()).isEqualTo(15L);
+    }
+
+    @Test
+    void shouldNotCallWarningsNewErrorPatterns() {
+        for (int m = 0; m < 9; m++) {
+            final int minute = m;
+            minute(m, () -> {
+                analyzer.requests("billing", minute, 30, 0, 10);
+                if (minute == 7) {
+                    analyzer.log("billing", LogSeverity.WARN, distinctMessage(1), at(7, 5));
+                }
+            });
+        }
+        assertThat(analyzer.faultEvents()).isEmpty();
+        Instant t = at(7, 5);
+        assertThat(analyzer.classifiedLogs()).singleElement().satisfies(l -> {
+            assertThat(l.getEventTime()).isEqualTo(t);
+            assertThat(l.getNewTemplate()).isFalse();
+            assertThat(l.getTemplateId()).isNotNull();
+        });
+    }
+}
