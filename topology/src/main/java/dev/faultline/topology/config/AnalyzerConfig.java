@@ -69,6 +69,7 @@ public record AnalyzerConfig(
     public static final String TEMPLATES_LEARNING_MS = "analyzer.templates.learning-period.ms";
     public static final String TEMPLATES_MAX = "analyzer.templates.max-per-service";
     public static final String TEMPLATES_SIMILARITY = "analyzer.templates.similarity";
+    public static final String TEMPLATES_MASKS_FILE = "analyzer.templates.masks-file";
     public static final String HTTP_PORT = "analyzer.http.port";
     public static final String HTTP_BIND = "analyzer.http.bind";
     public static final String HTTP_ADVERTISED_HOST = "analyzer.http.advertised-host";
@@ -123,6 +124,7 @@ public record AnalyzerConfig(
         d.put(TEMPLATES_LEARNING_MS, String.valueOf(Duration.ofMinutes(10).toMillis()));
         d.put(TEMPLATES_MAX, "1000");
         d.put(TEMPLATES_SIMILARITY, "0.5");
+        d.put(TEMPLATES_MASKS_FILE, "");
         d.put(HTTP_PORT, "8080");
         d.put(HTTP_BIND, "0.0.0.0");
         d.put(HTTP_ADVERTISED_HOST, "");
@@ -227,7 +229,42 @@ public record AnalyzerConfig(
         if (!(similarity > 0 && similarity <= 1)) {
             throw new InvalidConfigException(TEMPLATES_SIMILARITY, text, "a number in (0, 1]");
         }
-        return new MinerSettings(d.depth(), similarity, d.maxChildren(), (int) number(get, TEMPLATES_MAX, 10, 100_000), d.masks());
+        return new MinerSettings(d.depth(), similarity, d.maxChildren(), (int) number(get, TEMPLATES_MAX, 10, 100_000),
+            masks(get.apply(TEMPLATES_MASKS_FILE), d.masks()));
+    }
+
+    /** Masks from a file of "name regex" lines (blank lines and # comments skipped), in order; the defaults without one. */
+    private static java.util.List<MinerSettings.Mask> masks(String file, java.util.List<MinerSettings.Mask> defaults) {
+        if (file.isEmpty()) {
+            return defaults;
+        }
+        java.util.List<String> lines;
+        try {
+            lines = java.nio.file.Files.readAllLines(java.nio.file.Path.of(file));
+        } catch (java.io.IOException e) {
+            throw new InvalidConfigException(TEMPLATES_MASKS_FILE, file, "a readable file of 'name regex' lines (" + e + ")");
+        }
+        java.util.List<MinerSettings.Mask> masks = new java.util.ArrayList<>();
+        for (int i = 0; i < lines.size(); i++) {
+            String line = lines.get(i).strip();
+            if (line.isEmpty() || line.startsWith("#")) {
+                continue;
+            }
+            String[] parts = line.split("\\s+", 2);
+            try {
+                if (parts.length < 2) {
+                    throw new java.util.regex.PatternSyntaxException("missing", line, 0);
+                }
+                masks.add(MinerSettings.Mask.of(parts[0], parts[1]));
+            } catch (java.util.regex.PatternSyntaxException e) {
+                throw new InvalidConfigException(TEMPLATES_MASKS_FILE, file, "line " + (i + 1) + " must be 'name regex' with a valid "
+                    + "Java regular expression (" + e.getDescription() + ")");
+            }
+        }
+        if (masks.isEmpty()) {
+            throw new InvalidConfigException(TEMPLATES_MASKS_FILE, file, "at least one 'name regex' line");
+        }
+        return masks;
     }
 
     /** The thresholds for a service: its overrides over the defaults. */

@@ -115,11 +115,11 @@ public final class TemplateAccuracy {
             totalSeconds += seconds;
             sum += accuracy;
             publishedSum += dataset.getValue();
-            System.out.printf("%-12s %9.3f %9.3f %+8.3f %,12.0f%n", dataset.getKey(), accuracy, dataset.getValue(),
+            System.out.printf("%-12s %9.4f %9.3f %+8.4f %,12.0f%n", dataset.getKey(), accuracy, dataset.getValue(),
                 accuracy - dataset.getValue(), rate);
         }
         int n = PUBLISHED_DRAIN.size();
-        System.out.printf("%-12s %9.3f %9.3f %+8.3f %,12.0f%n", "average", sum / n, publishedSum / n, (sum - publishedSum) / n,
+        System.out.printf("%-12s %9.4f %9.4f %+8.4f %,12.0f%n", "average", sum / n, publishedSum / n, (sum - publishedSum) / n,
             totalLines / totalSeconds);
     }
 

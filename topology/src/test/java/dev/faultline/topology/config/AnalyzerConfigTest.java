@@ -129,6 +129,19 @@ class AnalyzerConfigTest {
     }
 
     @Test
+    void shouldReadTemplateMasksFromAFileAndNameABadLine(@TempDir Path dir) throws IOException {
+        Path masks = dir.resolve("masks.txt");
+        Files.writeString(masks, "# order ids before numbers\norder ORD-\\d+\nnumber \\d+\n");
+        Map<String, String> settings = minimal();
+        settings.put("analyzer.templates.masks-file", masks.toString());
+        assertThat(AnalyzerConfig.from(settings).templates().masks()).extracting(m -> m.name()).containsExactly("order", "number");
+
+        Files.writeString(masks, "ok \\d+\nbroken (unclosed\n");
+        assertThatThrownBy(() -> AnalyzerConfig.from(settings))
+            .hasMessageStartingWith("analyzer.templates.masks-file=" + masks + " is invalid: line 2 must be 'name regex'");
+    }
+
+    @Test
     void shouldRequireTheClusterAndRegistry() {
         assertThatThrownBy(() -> AnalyzerConfig.from(Map.of("schema.registry.url", "http://r:8081")))
             .isInstanceOf(InvalidConfigException.class)
