@@ -152,6 +152,12 @@ public final class AnalyzerDriver implements AutoCloseable {
         topic.pipeInput(null, value, time);
     }
 
+    /** Runs a minute of traffic, then lets the wall clock catch up with it (live mode). */
+    public void minute(int minute, Runnable traffic) {
+        traffic.run();
+        wallClockStepsTo(at(minute + 1, 0));
+    }
+
     /** Moves the wall clock (firing wall-clock punctuations) to the given instant. */
     public void wallClockTo(Instant instant) {
         if (instant.isAfter(wallClock)) {

@@ -28,18 +28,13 @@ class IncidentScenariosTest {
         analyzer.close();
     }
 
-    /** Runs a minute of traffic, then lets the wall clock catch up with it (live mode). */
-    private void minute(int m, Runnable traffic) {
-        traffic.run();
-        analyzer.wallClockStepsTo(at(m + 1, 0));
-    }
 
     @Test
     void shouldOpenAndResolveHighErrorRateForAThreeMinuteSpike() {
         for (int m = 0; m < 10; m++) {
             int errors = m >= 2 && m <= 4 ? 30 : 1;
             final int minute = m;
-            minute(m, () -> analyzer.requests("payments", minute, 100, errors, 20));
+            analyzer.minute(m, () -> analyzer.requests("payments", minute, 100, errors, 20));
         }
         assertThat(analyzer.faultEvents()).containsExactly(
             "4:00 OPENED payments HIGH_ERROR_RATE HIGH",
@@ -54,7 +49,7 @@ class IncidentScenariosTest {
         for (int m = 0; m < 8; m++) {
             int errors = m >= 1 && m <= 3 ? 40 : 0;
             final int minute = m;
-            minute(m, () -> analyzer.requests("payments", minute, 100, errors, 20));
+            analyzer.minute(m, () -> analyzer.requests("payments", minute, 100, errors, 20));
         }
         List<FaultEvent> events = analyzer.faultEventRecords();
         assertThat(events).hasSize(2);
@@ -73,7 +68,7 @@ class IncidentScenariosTest {
     void shouldKeyFaultEventsByServiceAndKind() {
         for (int m = 0; m < 4; m++) {
             final int minute = m;
-            minute(m, () -> analyzer.requests("payments", minute, 100, 50, 20));
+            analyzer.minute(m, () -> analyzer.requests("payments", minute, 100, 50, 20));
         }
         assertThat(analyzer.faultEventKeyed()).extracting(r -> r.key()).containsExactly("payments/HIGH_ERROR_RATE");
     }
@@ -82,7 +77,7 @@ class IncidentScenariosTest {
     void shouldOpenHighLatencyWhenP95StaysAboveOneSecondForFiveMinutes() {
         for (int m = 0; m < 13; m++) {
             final int minute = m;
-            minute(m, () -> analyzer.requests("search", minute, 60, 0, 400 + 100 * minute));
+            analyzer.minute(m, () -> analyzer.requests("search", minute, 60, 0, 400 + 100 * minute));
         }
         assertThat(analyzer.faultEvents()).containsExactly("12:00 OPENED search HIGH_LATENCY HIGH");
         assertThat(analyzer.levelChanges()).isEmpty();
@@ -94,7 +89,7 @@ class IncidentScenariosTest {
     void shouldFlagCpuSaturationAndStepDegradationUpAndDown() {
         for (int m = 0; m < 9; m++) {
             final int minute = m;
-            minute(m, () -> {
+            analyzer.minute(m, () -> {
                 analyzer.requests("render", minute, 30, 0, 50);
                 analyzer.metric("render", "render-1", "system.cpu.utilization", 0.30, "1", at(minute, 5));
                 boolean hot = minute == 3 || minute == 4;
@@ -114,7 +109,7 @@ class IncidentScenariosTest {
     void shouldRaiseMemoryPressureToCriticalWhenMemoryClimbsFrom82To91Percent() {
         for (int m = 0; m < 9; m++) {
             final int minute = m;
-            minute(m, () -> {
+            analyzer.minute(m, () -> {
                 analyzer.requests("cache", minute, 30, 0, 5);
                 analyzer.metric("cache", "cache-1", "system.memory.utilization", minute < 6 ? 0.82 : 0.91, null, at(minute, 30));
             });
@@ -131,7 +126,7 @@ class IncidentScenariosTest {
     void shouldOpenAFaultForADnsFailureStormInLogs() {
         for (int m = 0; m < 7; m++) {
             final int minute = m;
-            minute(m, () -> {
+            analyzer.minute(m, () -> {
                 analyzer.requests("checkout", minute, 50, 0, 30);
                 analyzer.log("checkout", LogSeverity.INFO, "order placed", at(minute, 1));
                 if (minute == 2) {
@@ -160,7 +155,7 @@ class IncidentScenariosTest {
     void shouldNotOpenLogFaultsBelowTheCountThreshold() {
         for (int m = 0; m < 3; m++) {
             final int minute = m;
-            minute(m, () -> {
+            analyzer.minute(m, () -> {
                 analyzer.requests("checkout", minute, 50, 0, 30);
                 for (int i = 0; i < 4; i++) {
                     analyzer.log("checkout", LogSeverity.ERROR, "Connection refused", at(minute, 10 + i));
@@ -174,7 +169,7 @@ class IncidentScenariosTest {
     void shouldDeclareASilentServiceDownAndResolveWhenItReportsAgain() {
         for (int m = 0; m < 10; m++) {
             final int minute = m;
-            minute(m, () -> {
+            analyzer.minute(m, () -> {
                 analyzer.requests("payments", minute, 20, 0, 10);
                 if (minute <= 2 || minute >= 7) {
                     analyzer.requests("inventory", minute, 20, 0, 10);
@@ -223,7 +218,7 @@ class IncidentScenariosTest {
         for (int m = 0; m < 12; m++) {
             final int minute = m;
             // 10.5 % and 9.5 % in turn: never two windows in a row above 10 %.
-            minute(m, () -> analyzer.requests("payments", minute, 200, minute % 2 == 0 ? 21 : 19, 20));
+            analyzer.minute(m, () -> analyzer.requests("payments", minute, 200, minute % 2 == 0 ? 21 : 19, 20));
         }
         assertThat(analyzer.faultEvents()).isEmpty();
         assertThat(analyzer.levelChanges()).containsExactly("1:00 payments NONE->LEVEL_1");
@@ -233,7 +228,7 @@ class IncidentScenariosTest {
     void shouldReportLevelChangesWithTheirDecidingSignalsAndFeatures() {
         for (int m = 0; m < 2; m++) {
             final int minute = m;
-            minute(m, () -> analyzer.requests("payments", minute, 100, 16, 20));
+            analyzer.minute(m, () -> analyzer.requests("payments", minute, 100, 16, 20));
         }
         DegradationChange change = analyzer.levelChangeRecords().get(0);
         assertThat(change.getFromLevel()).isEqualTo(DegradationLevel.NONE);

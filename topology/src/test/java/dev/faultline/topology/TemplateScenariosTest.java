@@ -31,10 +31,6 @@ class TemplateScenariosTest {
         analyzer.close();
     }
 
-    private void minute(int m, Runnable traffic) {
-        traffic.run();
-        analyzer.wallClockStepsTo(at(m + 1, 0));
-    }
 
     /** A message unlike the others: its own first word and length. */
     private static String distinctMessage(int i) {
@@ -49,7 +45,7 @@ class TemplateScenariosTest {
     void shouldGroupABurstOfNewErrorTemplatesIntoOneFaultAfterTheLearningPeriod() {
         for (int m = 0; m < 12; m++) {
             final int minute = m;
-            minute(m, () -> {
+            analyzer.minute(m, () -> {
                 analyzer.requests("billing", minute, 30, 0, 10);
                 for (int i = 0; i < 3; i++) {
                     analyzer.log("billing", LogSeverity.ERROR, "Connection refused to db-" + (minute * 3 + i), at(minute, 10 + i));
@@ -92,7 +88,7 @@ class TemplateScenariosTest {
     void shouldNotCallWarningsNewErrorPatterns() {
         for (int m = 0; m < 9; m++) {
             final int minute = m;
-            minute(m, () -> {
+            analyzer.minute(m, () -> {
                 analyzer.requests("billing", minute, 30, 0, 10);
                 if (minute == 7) {
                     analyzer.log("billing", LogSeverity.WARN, distinctMessage(1), at(7, 5));
