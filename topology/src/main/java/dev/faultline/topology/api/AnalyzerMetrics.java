@@ -70,7 +70,7 @@ public final class AnalyzerMetrics {
         if (queries != null) {
             try {
                 refresh(queries.localServices());
-                activeFaults(queries.localFaults(true, java.time.Instant.EPOCH, java.time.Instant.EPOCH, e -> true, f -> true, Integer.MAX_VALUE));
+                activeFaults(queries.activeFaults(f -> true, Integer.MAX_VALUE));
             } catch (ApiException unavailable) {
                 // Rebalancing: keep the last values rather than drop the series.
             }

@@ -49,6 +49,7 @@ import com.sun.net.httpserver.HttpsServer;
 import dev.faultline.schema.FaultKind;
 import dev.faultline.schema.Severity;
 import dev.faultline.topology.Names;
+import dev.faultline.topology.domain.Validation;
 import dev.faultline.topology.config.AnalyzerConfig.HttpSettings;
 
 /**
@@ -212,8 +213,9 @@ public final class ApiServer implements AutoCloseable {
             Predicate<ObjectNode> activeFilter = n -> service.map(s -> s.equals(n.path("service").asText())).orElse(true)
                 && kind.map(k -> k.name().equals(n.path("kind").asText())).orElse(true)
                 && severity.map(s -> s.name().equals(n.path("severity").asText())).orElse(true);
-            ArrayNode faults = fanOut(exchange, forwarded,
-                () -> queries.localFaults(active, range[0], range[1], eventFilter, activeFilter, limit));
+            ArrayNode faults = fanOut(exchange, forwarded, () -> active
+                ? queries.activeFaults(activeFilter, limit)
+                : queries.faultEvents(range[0], range[1], eventFilter, limit));
             ArrayNode limited = AvroJson.MAPPER.createArrayNode();
             for (int i = 0; i < Math.min(limit, faults.size()); i++) {
                 limited.add(faults.get(i));
@@ -342,9 +344,9 @@ public final class ApiServer implements AutoCloseable {
     }
 
     private String validService(String service) {
-        if (service.isEmpty() || service.length() > 256 || service.chars().anyMatch(Character::isISOControl)) {
-            throw ApiException.badRequest("service must be 1 to 256 characters without control characters");
-        }
+        Validation.nameProblem("service", service).ifPresent(problem -> {
+            throw ApiException.badRequest(problem);
+        });
         return service;
     }
 

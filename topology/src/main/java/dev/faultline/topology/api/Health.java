@@ -15,7 +15,7 @@ import org.apache.kafka.streams.KafkaStreams;
  */
 public final class Health {
     static final int MAX_THREAD_DEATHS = 3;
-    static final Duration DEATH_WINDOW = Duration.ofMinutes(10);
+    public static final Duration DEATH_WINDOW = Duration.ofMinutes(10);
 
     private final KafkaStreams streams;
     private final Clock clock;
@@ -26,8 +26,10 @@ public final class Health {
         this.clock = clock;
     }
 
-    public synchronized void threadReplaced() {
+    /** Records a replaced stream thread; returns how many died within the window. */
+    public synchronized int threadReplaced() {
         threadDeaths.addLast(clock.instant());
+        return threadDeathsWithinWindow();
     }
 
     public boolean ready() {

@@ -132,35 +132,37 @@ public final class QueryService {
         return out;
     }
 
-    /** Active faults (from health state) or fault events in a time range, of this instance's active partitions. */
-    public ArrayNode localFaults(boolean active, Instant from, Instant to, Predicate<FaultEvent> eventFilter,
-                                 Predicate<ObjectNode> activeFilter, int limit) {
+    /** Firing faults of the services this instance is active for. */
+    public ArrayNode activeFaults(Predicate<ObjectNode> filter, int limit) {
         ArrayNode out = AvroJson.MAPPER.createArrayNode();
-        if (active) {
-            ReadOnlyKeyValueStore<String, ServiceHealthState> health = store(Names.SERVICE_HEALTH_STORE, QueryableStoreTypes.keyValueStore(), Optional.empty());
-            try (KeyValueIterator<String, ServiceHealthState> all = health.all()) {
-                while (all.hasNext() && out.size() < limit) {
-                    ServiceHealthState state = all.next().value;
-                    for (FaultLifecycleState f : active(state)) {
-                        ObjectNode node = fault(state.getService(), f);
-                        if (activeFilter.test(node) && out.size() < limit) {
-                            out.add(node);
-                        }
+        ReadOnlyKeyValueStore<String, ServiceHealthState> health = store(Names.SERVICE_HEALTH_STORE, QueryableStoreTypes.keyValueStore(), Optional.empty());
+        try (KeyValueIterator<String, ServiceHealthState> all = health.all()) {
+            while (all.hasNext() && out.size() < limit) {
+                ServiceHealthState state = all.next().value;
+                for (FaultLifecycleState f : active(state)) {
+                    ObjectNode node = fault(state.getService(), f);
+                    if (filter.test(node) && out.size() < limit) {
+                        out.add(node);
                     }
                 }
             }
-            return out;
         }
+        return out;
+    }
+
+    /** Fault events in [from, to], newest first, of the services this instance is active for. */
+    public ArrayNode faultEvents(Instant from, Instant to, Predicate<FaultEvent> filter, int limit) {
         ReadOnlyWindowStore<String, FaultEvent> history = store(Names.FAULT_HISTORY_STORE, QueryableStoreTypes.windowStore(), Optional.empty());
         List<FaultEvent> events = new ArrayList<>();
         try (KeyValueIterator<Windowed<String>, FaultEvent> it = history.fetchAll(from, to)) {
             while (it.hasNext()) {
                 FaultEvent event = it.next().value;
-                if (eventFilter.test(event)) {
+                if (filter.test(event)) {
                     events.add(event);
                 }
             }
         }
+        ArrayNode out = AvroJson.MAPPER.createArrayNode();
         events.stream().sorted(Comparator.comparing(FaultEvent::getEventTime).reversed()).limit(limit).forEach(e -> out.add(AvroJson.of(e)));
         return out;
     }

@@ -6,7 +6,6 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.streams.KafkaStreams;
@@ -33,7 +32,6 @@ public final class Analyzer implements AutoCloseable {
     private final ApiServer api;
     private final Health health;
     private final CountDownLatch stopped = new CountDownLatch(1);
-    private final AtomicInteger replacedThreads = new AtomicInteger();
 
     private Analyzer(AnalyzerConfig config) throws IOException {
         this.config = config;
@@ -58,8 +56,7 @@ public final class Analyzer implements AutoCloseable {
         // A failed stream thread is replaced rather than taking the instance down; the count
         // lets health checks (and operators) see a thread that keeps dying.
         streams.setUncaughtExceptionHandler(e -> {
-            LOG.error("Stream thread died (replacement #{}); replacing it", replacedThreads.incrementAndGet(), e);
-            health.threadReplaced();
+            LOG.error("Stream thread died ({} in the last {}); replacing it", health.threadReplaced(), Health.DEATH_WINDOW, e);
             return StreamThreadExceptionResponse.REPLACE_THREAD;
         });
     }
@@ -80,9 +77,6 @@ public final class Analyzer implements AutoCloseable {
         return streams.state();
     }
 
-    public int replacedThreads() {
-        return replacedThreads.get();
-    }
 
     public KafkaStreams streams() {
         return streams;

@@ -24,8 +24,8 @@ public final class Validation {
 
     public Optional<String> problem(RequestEvent r, Instant now) {
         return first(
-            name("service", r.getService()),
-            name("operation", r.getOperation()),
+            nameProblem("service", r.getService()),
+            nameProblem("operation", r.getOperation()),
             Double.isFinite(r.getDurationMs()) && r.getDurationMs() >= 0
                 ? Optional.empty() : Optional.of("durationMs " + r.getDurationMs() + " is not a finite, non-negative number"),
             time("startTime", r.getStartTime(), now));
@@ -33,8 +33,8 @@ public final class Validation {
 
     public Optional<String> problem(MetricSample m, Instant now) {
         return first(
-            name("service", m.getService()),
-            name("name", m.getName()),
+            nameProblem("service", m.getService()),
+            nameProblem("name", m.getName()),
             Double.isFinite(m.getValue()) ? Optional.empty() : Optional.of("value " + m.getValue() + " is not finite"),
             ResourceMetric.of(m.getName()).isPresent() && !ResourceMetric.plausible(m.getValue(), m.getUnit())
                 ? Optional.of(m.getName() + " " + m.getValue() + " (unit " + m.getUnit() + ") is not a utilization in 0..1 or 0..100 %")
@@ -43,7 +43,7 @@ public final class Validation {
     }
 
     public Optional<String> problem(LogRecord l, Instant now) {
-        return first(name("service", l.getService()), time("time", l.getTime(), now));
+        return first(nameProblem("service", l.getService()), time("time", l.getTime(), now));
     }
 
     @SafeVarargs
@@ -56,7 +56,8 @@ public final class Validation {
         return Optional.empty();
     }
 
-    private static Optional<String> name(String field, String value) {
+    /** Why a service or other name is unusable (empty, too long, control characters), if it is; the API applies it too. */
+    public static Optional<String> nameProblem(String field, String value) {
         if (value == null || value.isBlank()) {
             return Optional.of(field + " is empty");
         }
