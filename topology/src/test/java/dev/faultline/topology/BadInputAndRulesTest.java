@@ -84,6 +84,14 @@ class BadInputAndRulesTest {
     }
 
     @Test
+    void shouldRefuseAndCountAnInvalidPublishedRuleSet() {
+        long before = DeadLetterMetrics.total(DeadLetterReason.VALIDATION_ERROR);
+        analyzer.publishRules("{\"rules\": [ {\"id\": \"broken\"} ]}");
+        assertThat(DeadLetterMetrics.total(DeadLetterReason.VALIDATION_ERROR) - before).isEqualTo(1);
+        assertThat(DeadLetterMetrics.snapshot()).containsKey("VALIDATION_ERROR|" + analyzer.config.topics().rules());
+    }
+
+    @Test
     void shouldReplaceTheRuleSetAtRunTimeAndIgnoreAnInvalidOne() {
         analyzer.log("shop", LogSeverity.ERROR, "banana shortage detected", at(0, 1));
         analyzer.publishRules("{\"rules\":[{\"id\":\"fruit\",\"kind\":\"DATA_LOSS\",\"severity\":\"CRITICAL\",\"pattern\":\"banana\"}]}");

@@ -31,7 +31,8 @@ import io.micrometer.core.instrument.Metrics;
  * Classifies warning- and error-level logs; lower levels only count by severity. The rule
  * set starts as configured and is replaced, without a restart, by the latest valid set
  * published on the rules topic (global store {@link Names#CLASSIFICATION_RULES_STORE}),
- * checked every few seconds of wall-clock time. An invalid published set is logged and ignored.
+ * checked every few seconds of wall-clock time. An invalid published set is refused by
+ * {@link RulesUpdater} and never replaces the current one.
  */
 public final class ClassifyProcessor implements FixedKeyProcessor<byte[], LogRecord, Signal> {
     public static final String ACTIVE_KEY = "active";
@@ -70,6 +71,7 @@ public final class ClassifyProcessor implements FixedKeyProcessor<byte[], LogRec
             classifier = new LogClassifier(rules);
             LOG.info("Classification rules replaced: {} rules, published by {}", rules.rules().size(), update.getUpdatedBy());
         } catch (RuleSet.InvalidRuleSetException e) {
+            // The updater refuses invalid sets, but a global store may be restored from the topic without it.
             LOG.error("Ignoring the rule set published by {}: {}; keeping the current one", update.getUpdatedBy(), e.getMessage());
         }
     }

@@ -7,8 +7,15 @@ import org.apache.kafka.streams.state.KeyValueStore;
 
 import dev.faultline.schema.ClassificationRules;
 import dev.faultline.topology.Names;
+import dev.faultline.topology.domain.RuleSet;
+import dev.faultline.topology.errors.InvalidRecordException;
 
-/** Keeps the global rules store in step with the compacted rules topic. */
+/**
+ * Keeps the global rules store in step with the compacted rules topic. A rule set that does
+ * not parse is refused here and the store keeps the last valid set. The processing handler
+ * logs and counts it with the reason; Kafka Streams 4.3 cannot yet write dead-letter records
+ * from a global processor, so it does not reach the dead-letter topic.
+ */
 public final class RulesUpdater implements Processor<String, ClassificationRules, Void, Void> {
     private KeyValueStore<String, ClassificationRules> store;
 
@@ -24,8 +31,13 @@ public final class RulesUpdater implements Processor<String, ClassificationRules
         }
         if (record.value() == null) {
             store.delete(record.key());
-        } else {
-            store.put(record.key(), record.value());
+            return;
         }
+        try {
+            RuleSet.parse(record.value().getDocument());
+        } catch (RuleSet.InvalidRuleSetException e) {
+            throw new InvalidRecordException(e.getMessage() + " (published by " + record.value().getUpdatedBy() + ")");
+        }
+        store.put(record.key(), record.value());
     }
 }
