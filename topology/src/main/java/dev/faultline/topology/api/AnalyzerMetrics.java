@@ -56,8 +56,10 @@ public final class AnalyzerMetrics {
         activeFaults = MultiGauge.builder("faultline.faults.active").description("Firing faults").register(registry);
     }
 
-    public void bind(KafkaStreams streams) {
+    public void bind(KafkaStreams streams, Health health) {
         new KafkaStreamsMetrics(streams).bindTo(registry);
+        FunctionCounter.builder("faultline.stream.thread.replacements", health, Health::threadReplacements)
+            .description("Stream threads that died and were replaced").register(registry);
     }
 
     /** Refreshes the per-service gauges from this instance's stores, then renders everything. */

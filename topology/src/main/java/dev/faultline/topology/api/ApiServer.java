@@ -120,7 +120,7 @@ public final class ApiServer implements AutoCloseable {
         this.streams = streams;
         this.queries = new QueryService(streams);
         this.health = health;
-        metrics.bind(streams);
+        metrics.bind(streams, health);
     }
 
     @Override

@@ -20,6 +20,7 @@ public final class Health {
     private final KafkaStreams streams;
     private final Clock clock;
     private final Deque<Instant> threadDeaths = new ArrayDeque<>();
+    private long replacedTotal;
 
     public Health(KafkaStreams streams, Clock clock) {
         this.streams = streams;
@@ -29,7 +30,13 @@ public final class Health {
     /** Records a replaced stream thread; returns how many died within the window. */
     public synchronized int threadReplaced() {
         threadDeaths.addLast(clock.instant());
+        replacedTotal++;
         return threadDeathsWithinWindow();
+    }
+
+    /** Stream threads replaced since start, for the metric alerting watches. */
+    public synchronized long threadReplacements() {
+        return replacedTotal;
     }
 
     public boolean ready() {

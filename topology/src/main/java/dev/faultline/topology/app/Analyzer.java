@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 
@@ -17,6 +18,7 @@ import org.slf4j.LoggerFactory;
 
 import dev.faultline.topology.AnalyzerSerdes;
 import dev.faultline.topology.AnalyzerTopology;
+import dev.faultline.topology.alerting.AlertBridge;
 import dev.faultline.topology.api.AnalyzerMetrics;
 import dev.faultline.topology.api.ApiServer;
 import dev.faultline.topology.api.Health;
@@ -32,6 +34,7 @@ public final class Analyzer implements AutoCloseable {
     private final ApiServer api;
     private final Health health;
     private final CountDownLatch stopped = new CountDownLatch(1);
+    private final Optional<AlertBridge> alerts;
 
     private Analyzer(AnalyzerConfig config) throws IOException {
         this.config = config;
@@ -47,6 +50,9 @@ public final class Analyzer implements AutoCloseable {
         api.attach(streams, health);
         LOG.info("Query API, metrics and status page on {}://{}/status", config.http().keystore().isPresent() ? "https" : "http",
             api.advertisedAddress());
+        alerts = config.alertmanager().enabled()
+            ? Optional.of(new AlertBridge(config, api.advertisedAddress(), Clock.systemUTC()))
+            : Optional.empty();
         streams.setStateListener((now, before) -> {
             LOG.info("Kafka Streams {} -> {}", before, now);
             if (now == KafkaStreams.State.NOT_RUNNING || now == KafkaStreams.State.ERROR) {
@@ -70,6 +76,12 @@ public final class Analyzer implements AutoCloseable {
         }
         Analyzer analyzer = new Analyzer(config);
         analyzer.streams.start();
+        analyzer.alerts.ifPresent(bridge -> {
+            Thread thread = new Thread(bridge, "faultline-alertmanager-bridge");
+            thread.setDaemon(true);
+            thread.start();
+            LOG.info("Forwarding fault events to Alertmanager at {}", config.alertmanager().urls());
+        });
         return analyzer;
     }
 
@@ -102,6 +114,7 @@ public final class Analyzer implements AutoCloseable {
         // of after the session timeout.
         streams.close(org.apache.kafka.streams.CloseOptions.timeout(CLOSE_TIMEOUT)
             .withGroupMembershipOperation(org.apache.kafka.streams.CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
+        alerts.ifPresent(AlertBridge::close);
         api.close();
         stopped.countDown();
     }

@@ -44,6 +44,7 @@ public record AnalyzerConfig(
     MinerSettings templates,
     Duration templateLearningPeriod,
     HttpSettings http,
+    AlertmanagerSettings alertmanager,
     Map<String, Object> kafka) {
 
     public static final String TOPIC_REQUESTS = "analyzer.topic.requests";
@@ -81,6 +82,10 @@ public record AnalyzerConfig(
     public static final String HTTP_TLS_KEYSTORE_PASSWORD = "analyzer.http.tls.keystore.password";
     public static final String HTTP_TLS_KEYSTORE_TYPE = "analyzer.http.tls.keystore.type";
     /** Per-service overrides: {@code analyzer.service.<service>.<rule key without "analyzer.rule.">}. */
+    public static final String ALERTMANAGER_URLS = "analyzer.alertmanager.urls";
+    public static final String ALERTMANAGER_RESEND_MS = "analyzer.alertmanager.resend-interval.ms";
+    public static final String ALERTMANAGER_LOOKBACK_MS = "analyzer.alertmanager.lookback.ms";
+    public static final String ALERTMANAGER_TIMEOUT_MS = "analyzer.alertmanager.timeout.ms";
     public static final String SERVICE_PREFIX = "analyzer.service.";
     public static final String RULE_PREFIX = "analyzer.rule.";
 
@@ -135,6 +140,10 @@ public record AnalyzerConfig(
         d.put(HTTP_TLS_KEYSTORE, "");
         d.put(HTTP_TLS_KEYSTORE_PASSWORD, "");
         d.put(HTTP_TLS_KEYSTORE_TYPE, "PKCS12");
+        d.put(ALERTMANAGER_URLS, "");
+        d.put(ALERTMANAGER_RESEND_MS, "60000");
+        d.put(ALERTMANAGER_LOOKBACK_MS, String.valueOf(Duration.ofDays(1).toMillis()));
+        d.put(ALERTMANAGER_TIMEOUT_MS, "10000");
         d.putAll(HealthRulesConfig.DEFAULTS);
         return Map.copyOf(d);
     }
@@ -214,6 +223,7 @@ public record AnalyzerConfig(
             templates(get),
             Duration.ofMillis(number(get, TEMPLATES_LEARNING_MS, 0, 86_400_000L * 30)),
             HttpSettings.from(get),
+            AlertmanagerSettings.from(get),
             Map.copyOf(kafka));
     }
 
@@ -342,6 +352,33 @@ public record AnalyzerConfig(
                 (int) number(get, HTTP_MAX_RESULTS, 1, 100_000), Duration.ofMillis(number(get, HTTP_MAX_RANGE_MS, 1_000, 86_400_000L * 90)),
                 token, keystore.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(java.nio.file.Path.of(keystore)),
                 get.apply(HTTP_TLS_KEYSTORE_PASSWORD), get.apply(HTTP_TLS_KEYSTORE_TYPE));
+        }
+    }
+
+    /** Where fault events are forwarded as alerts; no URLs, no forwarding. */
+    public record AlertmanagerSettings(List<java.net.URI> urls, Duration resendInterval, Duration lookback, Duration timeout) {
+        static AlertmanagerSettings from(Function<String, String> get) {
+            List<java.net.URI> urls = new java.util.ArrayList<>();
+            String text = get.apply(ALERTMANAGER_URLS);
+            for (String url : text.isEmpty() ? new String[0] : text.split(",")) {
+                try {
+                    java.net.URI uri = new java.net.URI(url.strip());
+                    if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
+                        throw new java.net.URISyntaxException(url, "not an http(s) URL with a host");
+                    }
+                    urls.add(uri);
+                } catch (java.net.URISyntaxException e) {
+                    throw new InvalidConfigException(ALERTMANAGER_URLS, text, "comma-separated http(s)://host:port base URLs of Alertmanager peers");
+                }
+            }
+            return new AlertmanagerSettings(List.copyOf(urls),
+                Duration.ofMillis(number(get, ALERTMANAGER_RESEND_MS, 1_000, 3_600_000)),
+                Duration.ofMillis(number(get, ALERTMANAGER_LOOKBACK_MS, 0, 86_400_000L * 30)),
+                Duration.ofMillis(number(get, ALERTMANAGER_TIMEOUT_MS, 100, 600_000)));
+        }
+
+        public boolean enabled() {
+            return !urls.isEmpty();
         }
     }
 
