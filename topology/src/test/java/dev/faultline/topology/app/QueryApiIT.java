@@ -238,6 +238,16 @@ class QueryApiIT {
         assertThat(status(instance, "/health/live", null)).isEqualTo(200);
         String metrics = body(instance, "/metrics", TOKEN);
         assertThat(metrics).contains("faultline_records_in_total", "faultline_service_degradation_level", "kafka_stream_");
+        // What ops/prometheus alerts on exists under that name; dead letters appear with the first one.
+        StringBuilder everyInstance = new StringBuilder();
+        for (Analyzer i : instances) {
+            everyInstance.append(body(i, "/metrics", TOKEN));
+        }
+        for (String name : dev.faultline.topology.ops.PrometheusRulesTest.metricNames()) {
+            if (!name.equals("faultline_dead_letters_total")) {
+                assertThat(everyInstance).as(name).contains(name);
+            }
+        }
     }
 
     @Test
