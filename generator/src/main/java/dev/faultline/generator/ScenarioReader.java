@@ -84,6 +84,21 @@ public final class ScenarioReader {
         }
     }
 
+    /** "500ms", "30s", "1.5m", "2h"; empty when the text is none of those. */
+    public static Optional<Duration> parseDuration(String text) {
+        Matcher m = DURATION.matcher(text.trim());
+        if (!m.matches()) {
+            return Optional.empty();
+        }
+        long unitMillis = switch (m.group(2)) {
+            case "ms" -> 1;
+            case "s" -> 1000;
+            case "m" -> 60_000;
+            default -> 3_600_000;
+        };
+        return Optional.of(Duration.ofNanos(Math.round(Double.parseDouble(m.group(1)) * unitMillis * 1_000_000)));
+    }
+
     public static Scenario parse(String yaml, String source) {
         JsonNode root;
         try {
@@ -244,18 +259,10 @@ public final class ScenarioReader {
             if (value == null || value.isNull()) {
                 return fallback;
             }
-            Matcher m = DURATION.matcher(value.asText().trim());
-            if (!value.isTextual() || !m.matches()) {
+            if (!value.isTextual()) {
                 throw invalid(field, "a duration such as 500ms, 30s, 2m or 1h");
             }
-            double amount = Double.parseDouble(m.group(1));
-            long unitMillis = switch (m.group(2)) {
-                case "ms" -> 1;
-                case "s" -> 1000;
-                case "m" -> 60_000;
-                default -> 3_600_000;
-            };
-            return Duration.ofNanos(Math.round(amount * unitMillis * 1_000_000));
+            return parseDuration(value.asText()).orElseThrow(() -> invalid(field, "a duration such as 500ms, 30s, 2m or 1h"));
         }
 
         JsonNode list(String field, boolean required) {

@@ -93,7 +93,7 @@ public final class TelemetryGenerator {
                 .setTraceId(traceId).build()));
             if (failed) {
                 String body = e.failureLog == null || random.nextDouble() >= e.failureShare(errorRate)
-                    ? String.format("request %s failed with status 503 after %d ms", operation, Math.round(latency))
+                    ? String.format("request failed with status 503 after %d ms", Math.round(latency))
                     : String.format(e.failureLog, random.nextInt(1000));
                 out.add(log(service.name(), instance, time, LogSeverity.ERROR, body, traceId));
             }

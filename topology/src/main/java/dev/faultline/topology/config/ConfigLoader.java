@@ -28,7 +28,14 @@ public final class ConfigLoader {
         return AnalyzerConfig.from(settings(file, environment));
     }
 
-    static Map<String, String> settings(Optional<Path> file, Map<String, String> environment) {
+    /** As {@link #load(Optional, Map)}, then {@code overrides} (command-line options) over both. */
+    public static AnalyzerConfig load(Optional<Path> file, Map<String, String> environment, Map<String, String> overrides) {
+        Map<String, String> settings = settings(file, environment);
+        settings.putAll(overrides);
+        return AnalyzerConfig.from(settings);
+    }
+
+    public static Map<String, String> settings(Optional<Path> file, Map<String, String> environment) {
         Map<String, String> settings = new HashMap<>();
         file.ifPresent(path -> settings.putAll(read(path)));
         environment.forEach((name, value) -> {
