@@ -72,6 +72,11 @@ final class AnalyzerProcess implements AutoCloseable {
         }
     }
 
+    /** SIGKILL: the instance dies mid-flight, as in a crash or an OOM kill. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly().waitFor();
+    }
+
     /** SIGTERM, so the instance leaves its group and commits; SIGKILL if it takes too long. */
     @Override
     public void close() {

@@ -67,6 +67,10 @@ public final class Validation {
         if (value.chars().anyMatch(Character::isISOControl)) {
             return Optional.of(field + " contains control characters");
         }
+        // Avro decodes invalid UTF-8 to replacement characters: the name was garbled on the way.
+        if (value.indexOf('\uFFFD') >= 0) {
+            return Optional.of(field + " is not valid UTF-8");
+        }
         return Optional.empty();
     }
 

@@ -1,0 +1,96 @@
+package dev.faultline.bench;
+
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.awt.Font;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+
+import javax.imageio.ImageIO;
+
+/** The benchmark's PNG: input throughput and consumer lag over time, one line per run (Java2D, headless). */
+final class Charts {
+    private static final Color[] COLORS = {new Color(0x1f77b4), new Color(0xff7f0e), new Color(0x2ca02c), new Color(0xd62728),
+        new Color(0x9467bd), new Color(0x8c564b), new Color(0xe377c2), new Color(0x7f7f7f)};
+    private static final int WIDTH = 1200;
+    private static final int PANEL = 380;
+
+    private Charts() {
+    }
+
+    static void throughputAndLag(List<LoadBenchmark.Run> runs, Path file) throws IOException {
+        System.setProperty("java.awt.headless", "true");
+        BufferedImage image = new BufferedImage(WIDTH, 2 * PANEL + 60 + 22 * runs.size(), BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = image.createGraphics();
+        g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
+        g.setColor(Color.WHITE);
+        g.fillRect(0, 0, image.getWidth(), image.getHeight());
+        panel(g, runs, 0, "input records/s (per half-second sample)", Charts::rates);
+        panel(g, runs, PANEL, "consumer lag (records not yet consumed)", run -> run.samples().stream().mapToDouble(LoadBenchmark.Sample::lag).toArray());
+        g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 13));
+        for (int i = 0; i < runs.size(); i++) {
+            LoadBenchmark.Run run = runs.get(i);
+            int y = 2 * PANEL + 40 + 22 * i;
+            g.setColor(COLORS[i % COLORS.length]);
+            g.fillRect(70, y - 10, 20, 10);
+            g.setColor(Color.BLACK);
+            g.drawString(String.format("%s, %s, %,d services: %,.0f records/s sustained", run.topology(), run.guarantee(), run.services(),
+                run.recordsPerSecond()), 100, y);
+        }
+        g.dispose();
+        ImageIO.write(image, "png", file.toFile());
+    }
+
+    private static double[] rates(LoadBenchmark.Run run) {
+        List<LoadBenchmark.Sample> s = run.samples();
+        double[] rates = new double[s.size()];
+        for (int i = 1; i < s.size(); i++) {
+            double dt = s.get(i).seconds() - s.get(i - 1).seconds();
+            rates[i] = dt > 0 ? (s.get(i).consumed() - s.get(i - 1).consumed()) / dt : 0;
+        }
+        return rates;
+    }
+
+    private static void panel(Graphics2D g, List<LoadBenchmark.Run> runs, int top, String title,
+                              java.util.function.Function<LoadBenchmark.Run, double[]> values) {
+        int left = 90;
+        int right = WIDTH - 30;
+        int plotTop = top + 40;
+        int bottom = top + PANEL - 30;
+        double maxT = runs.stream().mapToDouble(r -> r.samples().get(r.samples().size() - 1).seconds()).max().orElse(1);
+        double maxV = runs.stream().flatMapToDouble(r -> java.util.Arrays.stream(values.apply(r))).max().orElse(1);
+        maxV = maxV <= 0 ? 1 : maxV * 1.05;
+        g.setColor(Color.BLACK);
+        g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 15));
+        g.drawString(title, left, top + 25);
+        g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
+        g.drawLine(left, bottom, right, bottom);
+        g.drawLine(left, plotTop, left, bottom);
+        for (int i = 0; i <= 4; i++) {
+            int y = bottom - (bottom - plotTop) * i / 4;
+            g.setColor(new Color(0xdddddd));
+            g.drawLine(left + 1, y, right, y);
+            g.setColor(Color.BLACK);
+            g.drawString(String.format("%,.0f", maxV * i / 4), 5, y + 4);
+            int x = left + (right - left) * i / 4;
+            g.drawString(String.format("%.0f s", maxT * i / 4), x - 10, bottom + 15);
+        }
+        g.setStroke(new BasicStroke(1.6f));
+        for (int r = 0; r < runs.size(); r++) {
+            LoadBenchmark.Run run = runs.get(r);
+            double[] v = values.apply(run);
+            g.setColor(COLORS[r % COLORS.length]);
+            for (int i = 1; i < v.length; i++) {
+                int x1 = left + (int) ((right - left) * run.samples().get(i - 1).seconds() / maxT);
+                int x2 = left + (int) ((right - left) * run.samples().get(i).seconds() / maxT);
+                int y1 = bottom - (int) ((bottom - plotTop) * v[i - 1] / maxV);
+                int y2 = bottom - (int) ((bottom - plotTop) * v[i] / maxV);
+                g.drawLine(x1, y1, x2, y2);
+            }
+        }
+    }
+}

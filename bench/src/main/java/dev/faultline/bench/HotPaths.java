@@ -1,0 +1,134 @@
+package dev.faultline.bench;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.Blackhole;
+
+import dev.faultline.schema.RequestEvent;
+import dev.faultline.schema.SpanStatus;
+import dev.faultline.schema.internal.WindowAccumulator;
+import dev.faultline.serde.AvroSerde;
+import dev.faultline.topology.domain.ClosedWindow;
+import dev.faultline.topology.domain.HealthRules;
+import dev.faultline.topology.domain.LatencySketch;
+import dev.faultline.topology.domain.LogClassifier;
+import dev.faultline.topology.domain.RuleSet;
+import dev.faultline.topology.domain.ServiceHealth;
+import dev.faultline.topology.domain.ServiceWindow;
+import dev.faultline.topology.domain.templates.MinerSettings;
+import dev.faultline.topology.domain.templates.TemplateMiner;
+
+/**
+ * JMH micro-benchmarks of the per-record and per-window hot paths. Run:
+ * <pre>mvn -B -q install -DskipTests && java -cp "$(cat bench/target/classpath.txt)" org.openjdk.jmh.Main HotPaths -rf json -rff bench/target/jmh.json</pre>
+ * (see the README for the classpath line).
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
+@Fork(1)
+@State(Scope.Thread)
+public class HotPaths {
+    private static final String[] LINES = {
+        "java.net.SocketTimeoutException: Read timed out",
+        "org.postgresql.util.PSQLException: Connection to db-7:5432 refused. Check that the hostname and port are correct",
+        "request GET /items/4711 handled in 12 ms",
+        "java.lang.OutOfMemoryError: Java heap space\n\tat com.example.Cache.put(Cache.java:42)",
+        "user 4711 logged in from 10.1.2.3 session 0f8e3a2b-1c4d-4e5f-9a8b-7c6d5e4f3a2b",
+    };
+
+    private AvroSerde<RequestEvent> serde;
+    private RequestEvent request;
+    private byte[] requestBytes;
+    private LogClassifier classifier;
+    private TemplateMiner miner;
+    private LatencySketch sketch;
+    private LatencySketch other;
+    private ClosedWindow window;
+    private ServiceHealth health;
+    private final Random random = new Random(1);
+    private int line;
+
+    @Setup(Level.Trial)
+    public void setUp() {
+        serde = AvroSerde.specific(RequestEvent.class);
+        serde.configure(Map.of("schema.registry.url", "mock://jmh"), false);
+        request = RequestEvent.newBuilder().setService("payments").setOperation("POST /charge").setInstance("payments-1")
+            .setStartTime(Instant.parse("2026-11-22T10:00:00Z")).setDurationMs(42.5).setStatus(SpanStatus.OK).setHttpStatus(200)
+            .setTraceId("4bf92f3577b34da6a3ce929d0e0e4736").build();
+        requestBytes = serde.serializer().serialize("telemetry.requests", request);
+        classifier = new LogClassifier(RuleSet.defaults());
+        miner = new TemplateMiner(MinerSettings.DEFAULT);
+        sketch = new LatencySketch();
+        other = new LatencySketch();
+        for (int i = 0; i < 10_000; i++) {
+            other.add(5 + random.nextDouble() * 500);
+        }
+        WindowAccumulator acc = ServiceWindow.empty();
+        for (int i = 0; i < 1_000; i++) {
+            ServiceWindow.add(acc, RequestEvent.newBuilder(request).setDurationMs(5 + random.nextDouble() * 300)
+                .setStatus(i % 9 == 0 ? SpanStatus.ERROR : SpanStatus.OK).build());
+        }
+        Instant start = Instant.parse("2026-11-22T10:00:00Z");
+        window = ServiceWindow.close(acc, "payments", start, start.plusSeconds(60), "bench");
+        health = new ServiceHealth(ServiceHealth.newState("payments"), HealthRules.defaults(Duration.ofMinutes(1), RuleSet.defaults()), "bench");
+    }
+
+    @Benchmark
+    public byte[] serializeRequest() {
+        return serde.serializer().serialize("telemetry.requests", request);
+    }
+
+    @Benchmark
+    public RequestEvent deserializeRequest() {
+        return serde.deserializer().deserialize("telemetry.requests", requestBytes);
+    }
+
+    @Benchmark
+    public Object classifyLog() {
+        return classifier.classify(LINES[line++ % LINES.length], Map.of());
+    }
+
+    @Benchmark
+    public Object mineTemplate() {
+        return miner.add(LINES[line++ % LINES.length].lines().findFirst().orElse(""));
+    }
+
+    @Benchmark
+    public void sketchAdd() {
+        sketch.add(5 + random.nextDouble() * 500);
+    }
+
+    @Benchmark
+    public void sketchMerge(Blackhole bh) {
+        LatencySketch target = new LatencySketch();
+        target.merge(other);
+        bh.consume(target);
+    }
+
+    @Benchmark
+    public byte[] sketchRoundTrip() {
+        return LatencySketch.fromBytes(other.toBytes()).toBytes();
+    }
+
+    @Benchmark
+    public Object evaluateHealthPerWindow() {
+        return health.onWindow(window);
+    }
+}

@@ -1,0 +1,276 @@
+package dev.faultline.bench;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.UUID;
+
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.Metric;
+import org.apache.kafka.common.MetricName;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.Topology;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+
+import dev.faultline.local.LocalKafkaBroker;
+import dev.faultline.local.LocalSchemaRegistry;
+import dev.faultline.serde.AvroSerializer;
+import dev.faultline.topology.AnalyzerSerdes;
+import dev.faultline.topology.AnalyzerTopology;
+import dev.faultline.topology.app.TopicProvisioner;
+import dev.faultline.topology.config.AnalyzerConfig;
+
+/**
+ * End-to-end load benchmark on the real local broker. For each service count, a seeded mixed
+ * stream is produced once; then, for each processing guarantee, a pass-through topology
+ * (deserialize and re-serialize every input) and the full analyzer consume all of it from
+ * the beginning, and their input throughput and lag are sampled every half second. The
+ * figure of merit is full / pass-through on the same broker, data and run. Results:
+ * {@code target/bench/load.json} and {@code target/bench/load.png}.
+ *
+ * <pre>mvn -B -q install -DskipTests && mvn -B -q -pl bench exec:java -Dexec.mainClass=dev.faultline.bench.LoadBenchmark \
+ *   -Dexec.args="--records 600000 --services 1000,100000"</pre>
+ */
+public final class LoadBenchmark {
+    private static final int PARTITIONS = 4;
+    private static final Duration RUN_TIMEOUT = Duration.ofMinutes(15);
+    private static final Set<String> GUARANTEES = Set.of("at_least_once", "exactly_once_v2");
+
+    /** One sample of a run: seconds since it started, input records consumed, lag, heap and resident memory. */
+    record Sample(double seconds, long consumed, long lag, long heapBytes, long rssBytes, long rocksDbBytes) {
+    }
+
+    record Run(String topology, String guarantee, int services, long records, double seconds, double recordsPerSecond,
+               long maxHeapBytes, long maxRssBytes, long maxRocksDbBytes, List<Sample> samples) {
+    }
+
+    private LoadBenchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        long records = 600_000;
+        List<Integer> serviceCounts = List.of(1_000, 100_000);
+        List<String> guarantees = List.of("at_least_once", "exactly_once_v2");
+        Path out = Path.of("target", "bench");
+        for (int i = 0; i < args.length; i += 2) {
+            switch (args[i]) {
+                case "--records" -> records = Long.parseLong(args[i + 1]);
+                case "--services" -> serviceCounts = java.util.Arrays.stream(args[i + 1].split(",")).map(Integer::valueOf).toList();
+                case "--guarantees" -> guarantees = List.of(args[i + 1].split(","));
+                case "--out" -> out = Path.of(args[i + 1]);
+                default -> throw new IllegalArgumentException("unknown option " + args[i]
+                    + "; options: --records N --services N[,N] --guarantees at_least_once,exactly_once_v2 --out DIR");
+            }
+        }
+        if (!GUARANTEES.containsAll(guarantees)) {
+            throw new IllegalArgumentException("--guarantees: one or both of " + GUARANTEES);
+        }
+        Files.createDirectories(out);
+        List<Run> runs = new ArrayList<>();
+        Map<String, Object> machine = machine();
+        try (LocalKafkaBroker broker = LocalKafkaBroker.start(); LocalSchemaRegistry registry = LocalSchemaRegistry.start()) {
+            for (int services : serviceCounts) {
+                String prefix = "load-" + services + "-" + UUID.randomUUID().toString().substring(0, 6);
+                AnalyzerConfig input = config(broker, registry, prefix, "input", "at_least_once");
+                try (Admin admin = broker.admin()) {
+                    TopicProvisioner.ensure(admin, TopicProvisioner.topics(input));
+                    admin.createTopics(List.of(new NewTopic(prefix + ".pass-through", PARTITIONS, (short) 1))).all().get();
+                }
+                produce(input, services, records);
+                for (String guarantee : guarantees) {
+                    for (String topology : List.of("pass-through", "analyzer")) {
+                        AnalyzerConfig config = config(broker, registry, prefix, topology + "-" + guarantee, guarantee);
+                        Topology built = topology.equals("pass-through")
+                            ? PassThrough.build(config, prefix + ".pass-through")
+                            : AnalyzerTopology.build(config, new AnalyzerSerdes(config.kafka()));
+                        if (topology.equals("analyzer")) {
+                            try (Admin admin = broker.admin()) {
+                                TopicProvisioner.ensure(admin, TopicProvisioner.topics(config));
+                            }
+                        }
+                        Run run = measure(built, config, topology, guarantee, services, records);
+                        runs.add(run);
+                        System.out.printf("%-12s %-16s %,7d services: %,9.0f records/s (%.1f s), heap max %d MiB, RSS max %d MiB, RocksDB max %d MiB%n",
+                            topology, guarantee, services, run.recordsPerSecond(), run.seconds(), run.maxHeapBytes() >> 20,
+                            run.maxRssBytes() >> 20, run.maxRocksDbBytes() >> 20);
+                    }
+                }
+            }
+        }
+        List<Map<String, Object>> ratios = new ArrayList<>();
+        for (Run full : runs) {
+            if (full.topology().equals("analyzer")) {
+                Run base = runs.stream().filter(r -> r.topology().equals("pass-through") && r.guarantee().equals(full.guarantee())
+                    && r.services() == full.services()).findFirst().orElseThrow();
+                double ratio = full.recordsPerSecond() / base.recordsPerSecond();
+                double target = full.guarantee().equals("exactly_once_v2") ? 0.35 : 0.5;
+                ratios.add(Map.of("guarantee", full.guarantee(), "services", full.services(), "analyzer", full.recordsPerSecond(),
+                    "passThrough", base.recordsPerSecond(), "ratio", ratio, "target", target, "met", ratio >= target));
+                System.out.printf("ratio %-16s %,7d services: %.2f (target %.2f) %s%n", full.guarantee(), full.services(), ratio, target,
+                    ratio >= target ? "met" : "NOT MET");
+            }
+        }
+        Map<String, Object> result = new HashMap<>();
+        result.put("machine", machine);
+        result.put("records", records);
+        result.put("ratios", ratios);
+        result.put("runs", runs);
+        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out.resolve("load.json").toFile(), result);
+        Charts.throughputAndLag(runs, out.resolve("load.png"));
+        System.out.println("results: " + out.resolve("load.json") + ", chart: " + out.resolve("load.png"));
+    }
+
+    static AnalyzerConfig config(LocalKafkaBroker broker, LocalSchemaRegistry registry, String prefix, String app, String guarantee) {
+        Map<String, String> settings = new HashMap<>();
+        settings.put("bootstrap.servers", broker.bootstrapServers());
+        settings.put("schema.registry.url", registry.url());
+        settings.put("application.id", prefix + "-" + app);
+        settings.put("processing.guarantee", guarantee);
+        settings.put("state.dir", Path.of("target", "bench", "state").toAbsolutePath().toString());
+        settings.put(AnalyzerConfig.TOPICS_PARTITIONS, String.valueOf(PARTITIONS));
+        settings.put(AnalyzerConfig.HTTP_PORT, "0");
+        settings.put(AnalyzerConfig.TOPIC_REQUESTS, prefix + ".requests");
+        settings.put(AnalyzerConfig.TOPIC_METRICS, prefix + ".metrics");
+        settings.put(AnalyzerConfig.TOPIC_LOGS, prefix + ".logs");
+        for (String output : List.of(AnalyzerConfig.TOPIC_FAULT_EVENTS, AnalyzerConfig.TOPIC_DEGRADATION_CHANGES,
+                AnalyzerConfig.TOPIC_WINDOW_STATS, AnalyzerConfig.TOPIC_CLASSIFIED_LOGS, AnalyzerConfig.TOPIC_DEAD_LETTERS,
+                AnalyzerConfig.TOPIC_RULES)) {
+            settings.put(output, prefix + "-" + app + "." + AnalyzerConfig.DEFAULTS.get(output));
+        }
+        return AnalyzerConfig.from(settings);
+    }
+
+    /** The seeded stream, keyed by service, timestamped with its event time: the last 30 minutes. */
+    static void produce(AnalyzerConfig config, int services, long records) {
+        double eventsPerSecond = records / 1800.0;
+        MixedStream stream = new MixedStream(services, Instant.now().minus(Duration.ofMinutes(31)), eventsPerSecond);
+        AvroSerializer<SpecificRecord> serializer = new AvroSerializer<>();
+        serializer.configure(config.kafka(), false);
+        long started = System.nanoTime();
+        try (KafkaProducer<String, SpecificRecord> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafka().get("bootstrap.servers"),
+                ProducerConfig.LINGER_MS_CONFIG, "20", ProducerConfig.BATCH_SIZE_CONFIG, "262144",
+                ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4"), new StringSerializer(), serializer)) {
+            for (long i = 0; i < records; i++) {
+                SpecificRecord record = stream.next();
+                String topic = switch (MixedStream.topicRole(record)) {
+                    case "requests" -> config.topics().requests();
+                    case "logs" -> config.topics().logs();
+                    default -> config.topics().metrics();
+                };
+                producer.send(new ProducerRecord<>(topic, null, MixedStream.eventTime(record), MixedStream.service(record), record));
+            }
+        }
+        System.out.printf("produced %,d records over %,d services in %.1f s%n", records, services, (System.nanoTime() - started) / 1e9);
+    }
+
+    private static Run measure(Topology topology, AnalyzerConfig config, String name, String guarantee, int services, long records)
+            throws InterruptedException {
+        Properties props = new Properties();
+        props.putAll(config.kafka());
+        Set<String> inputs = Set.copyOf(config.topics().inputs());
+        List<Sample> samples = new ArrayList<>();
+        System.gc();
+        long started;
+        try (KafkaStreams streams = new KafkaStreams(topology, props)) {
+            streams.cleanUp();
+            started = System.nanoTime();
+            streams.start();
+            Instant deadline = Instant.now().plus(RUN_TIMEOUT);
+            long consumed = 0;
+            while (consumed < records) {
+                if (Instant.now().isAfter(deadline) || streams.state() == KafkaStreams.State.ERROR) {
+                    throw new IllegalStateException(name + " " + guarantee + ": " + consumed + " of " + records + " consumed, state " + streams.state());
+                }
+                Thread.sleep(500);
+                consumed = consumed(streams, inputs);
+                samples.add(new Sample((System.nanoTime() - started) / 1e9, consumed, records - consumed,
+                    ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed(), rss(), rocksDb(streams)));
+            }
+        }
+        // Sustained rate: from 10 % to 90 % of the input, leaving out start-up and the tail.
+        Sample from = samples.stream().filter(s -> s.consumed() >= records / 10).findFirst().orElse(samples.get(0));
+        Sample to = samples.stream().filter(s -> s.consumed() >= records * 9 / 10).findFirst().orElse(samples.get(samples.size() - 1));
+        double rate = to.seconds() > from.seconds() ? (to.consumed() - from.consumed()) / (to.seconds() - from.seconds())
+            : records / samples.get(samples.size() - 1).seconds();
+        return new Run(name, guarantee, services, records, samples.get(samples.size() - 1).seconds(), rate,
+            samples.stream().mapToLong(Sample::heapBytes).max().orElse(0), samples.stream().mapToLong(Sample::rssBytes).max().orElse(0),
+            samples.stream().mapToLong(Sample::rocksDbBytes).max().orElse(0), samples);
+    }
+
+    /** Input records fetched by the stream threads' consumers, from the consumers' own metrics. */
+    private static long consumed(KafkaStreams streams, Set<String> inputs) {
+        double total = 0;
+        for (Map.Entry<MetricName, ? extends Metric> e : streams.metrics().entrySet()) {
+            MetricName m = e.getKey();
+            if (m.name().equals("records-consumed-total") && m.group().equals("consumer-fetch-manager-metrics")
+                    && inputs.contains(m.tags().get("topic"))) {
+                total += ((Number) e.getValue().metricValue()).doubleValue();
+            }
+        }
+        return (long) total;
+    }
+
+    /** RocksDB's block cache (shared, so the largest value) plus every store's memtables. */
+    private static long rocksDb(KafkaStreams streams) {
+        double cache = 0;
+        double memtables = 0;
+        for (Map.Entry<MetricName, ? extends Metric> e : streams.metrics().entrySet()) {
+            Object value = e.getValue().metricValue();
+            if (!(value instanceof Number number)) {
+                continue;
+            }
+            switch (e.getKey().name()) {
+                case "block-cache-usage" -> cache = Math.max(cache, number.doubleValue());
+                case "size-all-mem-tables" -> memtables += number.doubleValue();
+                default -> { }
+            }
+        }
+        return (long) (cache + memtables);
+    }
+
+    private static long rss() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.replaceAll("\\D", "")) * 1024;
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            return 0;
+        }
+        return 0;
+    }
+
+    private static Map<String, Object> machine() {
+        Map<String, Object> machine = new HashMap<>();
+        machine.put("cores", Runtime.getRuntime().availableProcessors());
+        machine.put("maxHeapBytes", Runtime.getRuntime().maxMemory());
+        machine.put("java", System.getProperty("java.version"));
+        machine.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version"));
+        try {
+            machine.put("cpu", Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
+                .findFirst().map(l -> l.substring(l.indexOf(':') + 1).trim()).orElse("unknown"));
+        } catch (IOException e) {
+            machine.put("cpu", "unknown");
+        }
+        return machine;
+    }
+}

@@ -1,0 +1,297 @@
+package dev.faultline.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Random;
+import java.util.UUID;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.faultline.generator.ScenarioReader;
+import dev.faultline.generator.Telemetry;
+import dev.faultline.generator.TelemetryGenerator;
+import dev.faultline.local.LocalKafkaBroker;
+import dev.faultline.local.LocalSchemaRegistry;
+import dev.faultline.topology.app.TopicProvisioner;
+import dev.faultline.topology.config.AnalyzerConfig;
+
+/**
+ * Crash under load: two analyzer instances as separate JVMs on a deterministic input, one
+ * of them killed with SIGKILL at random moments (three times) and restarted, and the outputs
+ * (read committed) compared with a reference run that had no crash. Also a broker bounce.
+ */
+class CrashRecoveryIT {
+    private static final int PARTITIONS = 4;
+    private static LocalKafkaBroker broker;
+    private static LocalSchemaRegistry registry;
+    private static String inputPrefix;
+    private static long inputRecords;
+    private static Map<String, Long> reference;
+
+    @TempDir
+    static Path work;
+
+    @BeforeAll
+    static void prepare() throws Exception {
+        broker = LocalKafkaBroker.start();
+        registry = LocalSchemaRegistry.start();
+        inputPrefix = "in-" + UUID.randomUUID().toString().substring(0, 6);
+        AnalyzerConfig input = AnalyzerConfig.from(settingsMap(settings("prepare", "exactly_once_v2")));
+        try (Admin admin = broker.admin()) {
+            TopicProvisioner.ensure(admin, TopicProvisioner.topics(input));
+        }
+        // Old enough that liveness follows event time (a replay), so the run is deterministic.
+        Instant start = Instant.now().minus(Duration.ofHours(3)).truncatedTo(ChronoUnit.SECONDS);
+        TelemetryGenerator generator = new TelemetryGenerator(ScenarioReader.load("checkout-payments-postgres").over(Duration.ofMinutes(15)), start);
+        try (InputPublisher publisher = new InputPublisher(input)) {
+            for (Duration t = Duration.ZERO; t.compareTo(generator.scenario().duration()) < 0; t = t.plus(GenerateCommand.SLICE)) {
+                for (Telemetry telemetry : generator.between(start.plus(t), start.plus(t).plus(GenerateCommand.SLICE))) {
+                    publisher.send(telemetry.record());
+                    inputRecords++;
+                }
+            }
+        }
+        reference = run("reference", "exactly_once_v2", 1, 0, false);
+        System.out.printf("crash test input: %,d records; reference output: %,d records%n", inputRecords,
+            reference.values().stream().mapToLong(Long::longValue).sum());
+    }
+
+    @AfterAll
+    static void stop() {
+        registry.close();
+        broker.close();
+    }
+
+    @Test
+    void exactlyOnceLosesAndDuplicatesNothingAcrossThreeKills() throws Exception {
+        Map<String, Long> crashed = run("eos", "exactly_once_v2", 2, 3, false);
+        Comparison c = compare(crashed);
+        System.out.printf("exactly-once, 3 x kill -9: %s%n", c);
+        assertThat(c.missing()).isZero();
+        assertThat(c.duplicates()).isZero();
+        assertThat(c.unexpected()).isZero();
+        assertThat(crashed).isEqualTo(reference);
+    }
+
+    @Test
+    void atLeastOnceLosesNothingAndTheDuplicatesAreCounted() throws Exception {
+        Map<String, Long> crashed = run("alos", "at_least_once", 2, 3, false);
+        Comparison c = compare(crashed);
+        System.out.printf("at-least-once, 3 x kill -9: %s%n", c);
+        // Fault events and level changes: every one of the reference run's is there.
+        assertThat(c.missingOf("fault-events")).isZero();
+        assertThat(c.missingOf("degradation-changes")).isZero();
+    }
+
+    @Test
+    void aBrokerBounceUnderLoadNeedsNoManualActionAndLosesNothing() throws Exception {
+        Map<String, Long> bounced = run("bounce", "exactly_once_v2", 2, 0, true);
+        Comparison c = compare(bounced);
+        System.out.printf("exactly-once, broker stopped and restarted under load: %s%n", c);
+        assertThat(bounced).isEqualTo(reference);
+    }
+
+    /** Output records (by topic role, key and value bytes) and how often each occurred. */
+    private static Map<String, Long> run(String name, String guarantee, int instances, int kills, boolean bounceBroker) throws Exception {
+        Properties settings = settings(name, guarantee);
+        AnalyzerConfig config = AnalyzerConfig.from(settingsMap(settings));
+        List<AnalyzerProcess> processes = new ArrayList<>();
+        Random random = new Random(name.hashCode());
+        try {
+            for (int i = 0; i < instances; i++) {
+                processes.add(AnalyzerProcess.start(settings, work.resolve(name + "-" + i), freePort()));
+            }
+            awaitReady(processes);
+            for (int k = 0; k < kills; k++) {
+                Thread.sleep(1500 + random.nextInt(3000));
+                AnalyzerProcess victim = processes.get(0);
+                victim.kill();
+                processes.set(0, AnalyzerProcess.start(settings, work.resolve(name + "-0"), freePort()));
+                awaitReady(processes);
+            }
+            if (bounceBroker) {
+                Thread.sleep(2000);
+                broker.stop();
+                Thread.sleep(5000);
+                broker.restart();
+            }
+            awaitDone(config);
+            assertThat(processes).allMatch(AnalyzerProcess::alive);
+        } finally {
+            processes.forEach(AnalyzerProcess::close);
+        }
+        return outputs(config);
+    }
+
+    private static Properties settings(String name, String guarantee) {
+        Properties p = new Properties();
+        p.setProperty("bootstrap.servers", broker.bootstrapServers());
+        p.setProperty("schema.registry.url", registry.url());
+        p.setProperty("application.id", "crash-" + name + "-" + inputPrefix);
+        p.setProperty("processing.guarantee", guarantee);
+        p.setProperty("commit.interval.ms", "500");
+        // Wait for every input partition before choosing what to process next: the same input, the same order.
+        p.setProperty("max.task.idle.ms", "5000");
+        p.setProperty(AnalyzerConfig.TOPICS_PARTITIONS, String.valueOf(PARTITIONS));
+        p.setProperty(AnalyzerConfig.HTTP_ADVERTISED_HOST, "127.0.0.1");
+        p.setProperty(AnalyzerConfig.TOPIC_REQUESTS, inputPrefix + ".requests");
+        p.setProperty(AnalyzerConfig.TOPIC_METRICS, inputPrefix + ".metrics");
+        p.setProperty(AnalyzerConfig.TOPIC_LOGS, inputPrefix + ".logs");
+        for (String output : List.of(AnalyzerConfig.TOPIC_FAULT_EVENTS, AnalyzerConfig.TOPIC_DEGRADATION_CHANGES,
+                AnalyzerConfig.TOPIC_WINDOW_STATS, AnalyzerConfig.TOPIC_CLASSIFIED_LOGS, AnalyzerConfig.TOPIC_DEAD_LETTERS,
+                AnalyzerConfig.TOPIC_RULES)) {
+            p.setProperty(output, AnalyzerConfig.DEFAULTS.get(output) + "-" + name + "-" + inputPrefix);
+        }
+        return p;
+    }
+
+    private static Map<String, String> settingsMap(Properties properties) {
+        Map<String, String> map = new HashMap<>();
+        properties.stringPropertyNames().forEach(n -> map.put(n, properties.getProperty(n)));
+        return map;
+    }
+
+    private static void awaitReady(List<AnalyzerProcess> processes) throws InterruptedException {
+        Instant deadline = Instant.now().plusSeconds(120);
+        while (!processes.stream().allMatch(AnalyzerProcess::ready)) {
+            assertThat(processes).as("instances alive").allMatch(AnalyzerProcess::alive);
+            assertThat(Instant.now()).as("instances ready within 120 s").isBefore(deadline);
+            Thread.sleep(200);
+        }
+    }
+
+    /** Done: every input record committed as processed, and the outputs unchanged for 8 s. */
+    private static void awaitDone(AnalyzerConfig config) throws Exception {
+        List<String> inputs = config.topics().inputs();
+        List<String> outputs = config.topics().outputs();
+        Instant deadline = Instant.now().plus(Duration.ofMinutes(5));
+        Map<TopicPartition, Long> lastOutputEnds = Map.of();
+        Instant stableSince = Instant.now();
+        try (Admin admin = broker.admin()) {
+            while (true) {
+                assertThat(Instant.now()).as("processing done within 5 minutes").isBefore(deadline);
+                Map<TopicPartition, Long> inputEnds = ends(admin, inputs);
+                Map<TopicPartition, OffsetAndMetadata> committed;
+                try {
+                    committed = admin.listConsumerGroupOffsets(config.applicationId()).partitionsToOffsetAndMetadata().get();
+                } catch (java.util.concurrent.ExecutionException brokerAway) {
+                    Thread.sleep(500);
+                    continue;
+                }
+                boolean inputsDone = inputEnds.entrySet().stream().allMatch(e -> committed.containsKey(e.getKey())
+                    && committed.get(e.getKey()).offset() >= e.getValue());
+                Map<TopicPartition, Long> outputEnds = ends(admin, outputs);
+                if (!outputEnds.equals(lastOutputEnds)) {
+                    lastOutputEnds = outputEnds;
+                    stableSince = Instant.now();
+                }
+                if (inputsDone && Duration.between(stableSince, Instant.now()).compareTo(Duration.ofSeconds(8)) >= 0) {
+                    return;
+                }
+                Thread.sleep(500);
+            }
+        }
+    }
+
+    private static Map<TopicPartition, Long> ends(Admin admin, List<String> topics) throws Exception {
+        Map<TopicPartition, OffsetSpec> request = new HashMap<>();
+        for (String topic : topics) {
+            for (int p = 0; p < PARTITIONS; p++) {
+                request.put(new TopicPartition(topic, p), OffsetSpec.latest());
+            }
+        }
+        try {
+            return admin.listOffsets(request).all().get().entrySet().stream()
+                .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().offset()));
+        } catch (java.util.concurrent.ExecutionException brokerAway) {
+            return Map.of();
+        }
+    }
+
+    private static Map<String, Long> outputs(AnalyzerConfig config) {
+        Map<String, String> roles = Map.of(config.topics().faultEvents(), "fault-events",
+            config.topics().degradationChanges(), "degradation-changes", config.topics().windowStats(), "window-stats",
+            config.topics().classifiedLogs(), "classified-logs", config.topics().deadLetters(), "dead-letters");
+        Map<String, Long> counts = new HashMap<>();
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = new ArrayList<>();
+            roles.keySet().forEach(t -> consumer.partitionsFor(t).forEach(p -> partitions.add(new TopicPartition(t, p.partition()))));
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
+            Function<byte[], String> hex = bytes -> bytes == null ? "-" : HexFormat.of().formatHex(bytes);
+            while (partitions.stream().anyMatch(p -> consumer.position(p) < ends.get(p))) {
+                consumer.poll(Duration.ofMillis(500)).forEach(r -> counts.merge(roles.get(r.topic()) + " " + hex.apply(r.key()) + " "
+                    + hex.apply(r.value()), 1L, Long::sum));
+            }
+        }
+        return counts;
+    }
+
+    /** How a run's outputs differ from the reference run's. */
+    private record Comparison(long compared, long missing, long duplicates, long unexpected, Map<String, Long> missingByTopic) {
+        long missingOf(String topic) {
+            return missingByTopic.getOrDefault(topic, 0L);
+        }
+
+        @Override
+        public String toString() {
+            return String.format("%,d reference records checked: %d missing %s, %d duplicates, %d not in the reference",
+                compared, missing, missingByTopic, duplicates, unexpected);
+        }
+    }
+
+    private static Comparison compare(Map<String, Long> run) {
+        long compared = 0;
+        long missing = 0;
+        long duplicates = 0;
+        long unexpected = 0;
+        Map<String, Long> missingByTopic = new HashMap<>();
+        for (Map.Entry<String, Long> e : reference.entrySet()) {
+            compared += e.getValue();
+            long got = run.getOrDefault(e.getKey(), 0L);
+            if (got < e.getValue()) {
+                missing += e.getValue() - got;
+                missingByTopic.merge(e.getKey().substring(0, e.getKey().indexOf(' ')), e.getValue() - got, Long::sum);
+            } else {
+                duplicates += got - e.getValue();
+            }
+        }
+        for (Map.Entry<String, Long> e : run.entrySet()) {
+            if (!reference.containsKey(e.getKey())) {
+                unexpected += e.getValue();
+            }
+        }
+        return new Comparison(compared, missing, duplicates, unexpected, missingByTopic);
+    }
+
+    private static int freePort() throws java.io.IOException {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}
