@@ -88,8 +88,9 @@ class PoisonPillIT {
         settings.put("state.dir", stateDir.toString());
         settings.put("commit.interval.ms", "200");
         settings.put(AnalyzerConfig.TOPICS_PARTITIONS, "3");
-        settings.put(AnalyzerConfig.WINDOW_SIZE_MS, "2000");
-        settings.put(AnalyzerConfig.WINDOW_GRACE_MS, "500");
+        // Grace wide enough for the jitter the big pills cause on two cores: good records must not arrive late.
+        settings.put(AnalyzerConfig.WINDOW_SIZE_MS, "5000");
+        settings.put(AnalyzerConfig.WINDOW_GRACE_MS, "5000");
         settings.put(AnalyzerConfig.HTTP_PORT, "0");
         settings.put(AnalyzerConfig.HTTP_ADVERTISED_HOST, "127.0.0.1");
         AnalyzerConfig config = AnalyzerConfig.from(settings);
@@ -100,11 +101,15 @@ class PoisonPillIT {
                  broker.bootstrapServers(), ProducerConfig.MAX_REQUEST_SIZE_CONFIG, "2000000"), new ByteArraySerializer(), new ByteArraySerializer())) {
             awaitRunning(analyzer);
             Wire wire = new Wire(serde, config);
-            List<Pill> corpus = corpus(wire, config);
-            assertThat(corpus).hasSizeGreaterThanOrEqualTo(25);
+            int kinds = corpus(wire, config, Instant.now()).size();
+            assertThat(kinds).isGreaterThanOrEqualTo(25);
 
+            // Each pill made as it is sent, so its times are current like the good records around it.
+            List<Pill> corpus = new ArrayList<>();
             long good = 0;
-            for (Pill pill : corpus) {
+            for (int k = 0; k < kinds; k++) {
+                Pill pill = corpus(wire, config, Instant.now()).get(k);
+                corpus.add(pill);
                 for (int i = 0; i < GOOD_PER_PILL; i++) {
                     producer.send(new ProducerRecord<>(config.topics().requests(), null, wire.request("good-svc", Instant.now(), 12))).get();
                     good++;
@@ -112,12 +117,15 @@ class PoisonPillIT {
                 producer.send(new ProducerRecord<>(pill.topic(), pill.key(), pill.value())).get();
                 assertThat(analyzer.state()).as("after %s", pill.kind()).isEqualTo(KafkaStreams.State.RUNNING);
             }
-            // Later traffic on another service moves stream time on, so good-svc's windows close.
-            Instant flushUntil = Instant.now().plusSeconds(8);
+            // Later traffic on other services, in every partition, moves stream time on, so good-svc's windows close.
+            Instant flushUntil = Instant.now().plusSeconds(15);
             while (Instant.now().isBefore(flushUntil)) {
-                producer.send(new ProducerRecord<>(config.topics().requests(), null, wire.request("flush-svc", Instant.now(), 5))).get();
-                Thread.sleep(50);
+                for (int f = 0; f < 12; f++) {
+                    producer.send(new ProducerRecord<>(config.topics().requests(), null, wire.request("flush-" + f, Instant.now(), 5)));
+                }
+                Thread.sleep(100);
             }
+            producer.flush();
 
             List<ConsumerRecord<byte[], byte[]>> deadLetters = readAll(config.topics().deadLetters(),
                 records -> records.size() >= corpus.stream().filter(p -> p.reason() != null).count());
@@ -169,11 +177,10 @@ class PoisonPillIT {
         }
     }
 
-    private static List<Pill> corpus(Wire w, AnalyzerConfig config) {
+    private static List<Pill> corpus(Wire w, AnalyzerConfig config, Instant now) {
         String requests = config.topics().requests();
         String metrics = config.topics().metrics();
         String logs = config.topics().logs();
-        Instant now = Instant.now();
         byte[] goodRequest = w.request("x", now, 10);
         byte[] withInvalidUtf8 = w.request("XX-svc", now, 10);
         replace(withInvalidUtf8, "XX-svc".getBytes(StandardCharsets.UTF_8), new byte[] {(byte) 0xC3, 0x28, '-', 's', 'v', 'c'});
@@ -184,7 +191,7 @@ class PoisonPillIT {
         unknownId[2] = 0x7f;
         byte[] wrongMagic = goodRequest.clone();
         wrongMagic[0] = 1;
-        byte[] oversized = new byte[1_500_000];
+        byte[] oversized = new byte[900_000]; // under the broker's 1 MB limit, which refuses bigger ones itself
         new java.util.Random(1).nextBytes(oversized);
         oversized[0] = 0;
         String hostile = "(a+)+$ ((((((((((x*)*)*)*)*)*)*)*)*)*) " + "a".repeat(50_000) + "!";
@@ -198,9 +205,10 @@ class PoisonPillIT {
             new Pill("magic byte only", requests, null, new byte[] {0}, de, null),
             new Pill("empty value", requests, null, new byte[0], de, null),
             new Pill("trailing bytes", requests, null, concat(goodRequest, new byte[] {1, 2, 3}), de, null),
-            new Pill("oversized garbage (1.5 MB)", requests, null, oversized, de, null),
+            new Pill("oversized garbage (900 KB)", requests, null, oversized, de, null),
             new Pill("plain JSON", metrics, null, "{\"service\":\"a\",\"value\":1}".getBytes(StandardCharsets.UTF_8), de, null),
-            new Pill("wrong schema (a log on the requests topic)", requests, null, w.logOn(requests, "a", now, "x"), de, null),
+            // A LogRecord (schema registered under the logs subject) sent to the requests topic.
+            new Pill("wrong schema (a log on the requests topic)", requests, null, w.log("a", now, "x"), de, null),
             new Pill("null value (tombstone)", logs, "k".getBytes(StandardCharsets.UTF_8), null, DeadLetterReason.VALIDATION_ERROR, null),
             new Pill("negative duration", requests, null, w.request("neg", now, -5), va, null),
             new Pill("NaN duration", requests, null, w.request("nan", now, Double.NaN), va, null),
@@ -219,7 +227,7 @@ class PoisonPillIT {
             new Pill("log far in the future", logs, null, w.log("futurelog", now.plus(Duration.ofDays(30)), "ERROR boom"), va, null),
             new Pill("log with empty service", logs, null, w.log("", now, "ERROR boom"), va, null),
             // Hostile but valid: processed, in bounded time, and nothing dead-lettered.
-            new Pill("huge log line (900 KB)", logs, null, w.log("log-huge", now, "java.net.SocketTimeoutException: " + "x".repeat(900_000)), null, "log-huge"),
+            new Pill("huge log line (800 KB)", logs, null, w.log("log-huge", now, "java.net.SocketTimeoutException: " + "x".repeat(800_000)), null, "log-huge"),
             new Pill("regex-hostile text", logs, null, w.log("log-regex", now, hostile), null, "log-regex"),
             new Pill("10,000-line stack trace", logs, null, w.log("log-stack", now, "java.lang.IllegalStateException: boom\n"
                 + "\tat a.b.C.d(C.java:1)\n".repeat(10_000) + "Caused by: java.net.UnknownHostException: db"), null, "log-stack"),
@@ -250,11 +258,7 @@ class PoisonPillIT {
         }
 
         byte[] log(String service, Instant time, String body) {
-            return logOn(config.topics().logs(), service, time, body);
-        }
-
-        byte[] logOn(String topic, String service, Instant time, String body) {
-            return serializer.serialize(topic, LogRecord.newBuilder().setService(service).setTime(time).setSeverity(LogSeverity.ERROR)
+            return serializer.serialize(config.topics().logs(), LogRecord.newBuilder().setService(service).setTime(time).setSeverity(LogSeverity.ERROR)
                 .setBody(body).build());
         }
     }
