@@ -23,7 +23,10 @@ final class PassThrough {
     static Topology build(AnalyzerConfig config, String output) {
         AnalyzerSerdes serdes = new AnalyzerSerdes(config.kafka());
         AvroSerializer<SpecificRecord> serializer = new AvroSerializer<>();
-        serializer.configure(config.kafka(), false);
+        // Three record types on one topic: one subject per record type.
+        java.util.Map<String, Object> settings = new java.util.HashMap<>(config.kafka());
+        settings.put("value.subject.name.strategy", "RecordNameStrategy");
+        serializer.configure(settings, false);
         StreamsBuilder builder = new StreamsBuilder();
         KStream<byte[], SpecificRecord> requests = builder.stream(config.topics().requests(),
             Consumed.with(Serdes.ByteArray(), serdes.requests()).withName("pass-requests")).mapValues(v -> (SpecificRecord) v);

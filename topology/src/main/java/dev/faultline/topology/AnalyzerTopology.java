@@ -116,8 +116,10 @@ public final class AnalyzerTopology {
             .emitStrategy(EmitStrategy.onWindowClose())
             .aggregate(ServiceWindow::empty, (service, signal, window) -> ServiceWindow.add(window, signal.getPayload()),
                 Named.as(Names.SERVICE_WINDOWS_AGGREGATE),
+                // Uncached: with onWindowClose, Kafka Streams scans the store for closable windows, and over its
+                // record cache that scan (TimeOrderedCachingWindowStore) took half the stream thread (JFR, LoadBenchmark).
                 Materialized.<String, WindowAccumulator, WindowStore<Bytes, byte[]>>as(Names.SERVICE_WINDOWS_STORE)
-                    .withKeySerde(Serdes.String()).withValueSerde(serdes.windowAccumulators()))
+                    .withKeySerde(Serdes.String()).withValueSerde(serdes.windowAccumulators()).withCachingDisabled())
             .toStream(Named.as(Names.SERVICE_WINDOWS_CLOSED))
             .map((window, accumulator) -> KeyValue.pair(window.key(), ServiceWindow.close(accumulator, window.key(),
                     window.window().startTime(), window.window().endTime(), AnalyzerVersion.VERSION)),
