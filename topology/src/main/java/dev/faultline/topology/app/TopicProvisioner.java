@@ -63,7 +63,29 @@ public final class TopicProvisioner {
         }
         if (!created.isEmpty()) {
             LOG.info("Created topics {}", created);
+            awaitLeaders(admin, created);
         }
         return created;
+    }
+
+    /**
+     * Waits until every partition of new topics has a leader: a producer that writes the
+     * moment a topic exists can otherwise meet NOT_LEADER errors and stall its batches.
+     */
+    private static void awaitLeaders(Admin admin, List<String> topics) throws InterruptedException {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+        while (System.nanoTime() < deadline) {
+            try {
+                boolean ready = admin.describeTopics(topics).allTopicNames().get().values().stream()
+                    .allMatch(d -> d.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty()));
+                if (ready) {
+                    return;
+                }
+            } catch (ExecutionException notYetVisible) {
+                // metadata still propagating: try again
+            }
+            Thread.sleep(100);
+        }
+        LOG.warn("Topics {} still have partitions without a leader after 30 s", topics);
     }
 }
