@@ -40,7 +40,7 @@ public final class AvroSerde<T extends IndexedRecord> implements Serde<T> {
     }
 
     @Override
-    public Serializer<T> serializer() {
+    public AvroSerializer<T> serializer() {
         return serializer;
     }
 

@@ -69,6 +69,17 @@ public final class AvroSerializer<T extends IndexedRecord> implements Serializer
         return out.toByteArray();
     }
 
+    /**
+     * Registers (or, without auto-registration, looks up) the schema a topic's records will be
+     * written with, now: later writes then need no registry, even while it is unreachable.
+     */
+    public void prepare(String topic, Schema schema) {
+        if (config == null) {
+            throw new IllegalStateException("AvroSerializer used before configure()");
+        }
+        schemaId(topic, schema);
+    }
+
     private int schemaId(String topic, Schema schema) {
         String subject = config.subjectNameStrategy(isKey).subject(topic, isKey, schema);
         return idsBySubject.computeIfAbsent(subject, s -> new ConcurrentHashMap<>()).computeIfAbsent(schema, s -> {

@@ -88,6 +88,18 @@ public final class AnalyzerSerdes {
         return value(ClassifiedLog.class);
     }
 
+    /**
+     * Registers the output schemas under their topics' subjects now, while the registry is
+     * reachable, so that a registry outage later does not stop an output the instance has not
+     * written yet (the serdes share this client and its cache).
+     */
+    public void prepareOutputs(dev.faultline.topology.config.TopicNames topics) {
+        faultEvents().serializer().prepare(topics.faultEvents(), FaultEvent.getClassSchema());
+        degradationChanges().serializer().prepare(topics.degradationChanges(), DegradationChange.getClassSchema());
+        windowStats().serializer().prepare(topics.windowStats(), WindowStats.getClassSchema());
+        classifiedLogs().serializer().prepare(topics.classifiedLogs(), ClassifiedLog.getClassSchema());
+    }
+
     private <T extends SpecificRecord> AvroSerde<T> value(Class<T> type) {
         AvroSerde<T> serde = AvroSerde.specific(type, client);
         serde.configure(settings, false);

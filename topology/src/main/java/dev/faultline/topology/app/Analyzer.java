@@ -38,7 +38,13 @@ public final class Analyzer implements AutoCloseable {
 
     private Analyzer(AnalyzerConfig config) throws IOException {
         this.config = config;
-        Topology topology = AnalyzerTopology.build(config, new AnalyzerSerdes(config.kafka()));
+        AnalyzerSerdes serdes = new AnalyzerSerdes(config.kafka());
+        try {
+            serdes.prepareOutputs(config.topics());
+        } catch (org.apache.kafka.common.errors.SerializationException e) {
+            LOG.warn("Output schemas not registered at start ({}); the first record of each output will need the registry", e.getMessage());
+        }
+        Topology topology = AnalyzerTopology.build(config, serdes);
         LOG.debug("Topology:\n{}", topology.describe());
         // The HTTP server binds first: its address is how other instances route queries here.
         api = new ApiServer(config.http(), new AnalyzerMetrics(), Clock.systemUTC());

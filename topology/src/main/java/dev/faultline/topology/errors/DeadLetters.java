@@ -41,6 +41,11 @@ final class DeadLetters {
         }
         this.topic = topic.toString();
         serializer.configure(configs, false);
+        try {
+            serializer.prepare(this.topic, DeadLetter.getClassSchema());
+        } catch (org.apache.kafka.common.errors.SerializationException e) {
+            LOG.warn("Dead-letter schema not registered yet ({}); the first dead letter will need the registry", e.getMessage());
+        }
     }
 
     /** For a failure after deserialization: the context knows the source record's raw bytes. */
