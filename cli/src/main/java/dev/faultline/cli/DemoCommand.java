@@ -34,6 +34,7 @@ import dev.faultline.generator.ScenarioReader;
 import dev.faultline.generator.TelemetryGenerator;
 import dev.faultline.local.LocalKafkaBroker;
 import dev.faultline.local.LocalSchemaRegistry;
+import dev.faultline.local.Loopback;
 import dev.faultline.schema.DegradationChange;
 import dev.faultline.schema.FaultEvent;
 import dev.faultline.serde.AvroSerde;
@@ -104,7 +105,7 @@ final class DemoCommand implements Callable<Integer> {
                 broker.bootstrapServers(), registry.url(), instances, config.windowSize().toSeconds());
             out.flush();
             for (int i = 1; i <= instances; i++) {
-                analyzers.add(AnalyzerProcess.start(settings, work.resolve("analyzer-" + i), freePort()));
+                analyzers.add(AnalyzerProcess.start(settings, work.resolve("analyzer-" + i), Loopback.freePort()));
             }
             if (awaitReady(analyzers, stopping, out)) {
                 play(out, config, played, analyzers, stopping);
@@ -114,7 +115,7 @@ final class DemoCommand implements Callable<Integer> {
             analyzers.parallelStream().forEach(AnalyzerProcess::close);
         } finally {
             analyzers.forEach(AnalyzerProcess::close);
-            deleteQuietly(work);
+            Loopback.deleteQuietly(work);
             out.println("faultline demo: stopped; nothing left running.");
             out.flush();
             cleanedUp.countDown();
@@ -261,26 +262,12 @@ final class DemoCommand implements Callable<Integer> {
             : levels.deserializer().deserialize(topic, bytes);
     }
 
-    private static int freePort() throws IOException {
-        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
-
     private static String tail(Path log) {
         try {
             List<String> lines = Files.readAllLines(log);
             return String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size()));
         } catch (IOException e) {
             return "";
-        }
-    }
-
-    private static void deleteQuietly(Path dir) {
-        try (var paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException ignored) {
-            // A temp dir left behind is harmless.
         }
     }
 }

@@ -36,6 +36,7 @@ import dev.faultline.generator.Telemetry;
 import dev.faultline.generator.TelemetryGenerator;
 import dev.faultline.local.LocalKafkaBroker;
 import dev.faultline.local.LocalSchemaRegistry;
+import dev.faultline.local.Loopback;
 import dev.faultline.serde.AvroSerde;
 import dev.faultline.topology.app.TopicProvisioner;
 import dev.faultline.topology.config.AnalyzerConfig;
@@ -139,14 +140,14 @@ class CrashRecoveryIT {
         Random random = new Random(name.hashCode());
         try {
             for (int i = 0; i < instances; i++) {
-                processes.add(AnalyzerProcess.start(settings, work.resolve(name + "-" + i), freePort()));
+                processes.add(AnalyzerProcess.start(settings, work.resolve(name + "-" + i), Loopback.freePort()));
             }
             awaitReady(processes);
             for (int k = 0; k < kills; k++) {
                 Thread.sleep(1500 + random.nextInt(3000));
                 AnalyzerProcess victim = processes.get(0);
                 victim.kill();
-                processes.set(0, AnalyzerProcess.start(settings, work.resolve(name + "-0"), freePort()));
+                processes.set(0, AnalyzerProcess.start(settings, work.resolve(name + "-0"), Loopback.freePort()));
                 awaitReady(processes);
             }
             if (bounceBroker) {
@@ -377,11 +378,5 @@ class CrashRecoveryIT {
             }
         }
         return new Comparison(compared, missing, duplicates, later, different, missingByTopic);
-    }
-
-    private static int freePort() throws java.io.IOException {
-        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 }

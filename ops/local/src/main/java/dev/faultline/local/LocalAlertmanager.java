@@ -1,7 +1,6 @@
 package dev.faultline.local;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -52,7 +51,7 @@ public final class LocalAlertmanager implements AutoCloseable {
                   - url: %s
                     send_resolved: true
             """.formatted(webhookUrl));
-        int port = LocalKafkaBroker.freePort();
+        int port = Loopback.freePort();
         Process process = new ProcessBuilder(binary.toString(), "--config.file=" + config, "--storage.path=" + dir.resolve("data"),
             "--web.listen-address=127.0.0.1:" + port, "--cluster.listen-address=", "--log.level=info")
             .redirectErrorStream(true).redirectOutput(dir.resolve("alertmanager.log").toFile()).start();
@@ -97,10 +96,6 @@ public final class LocalAlertmanager implements AutoCloseable {
             process.destroyForcibly();
             Thread.currentThread().interrupt();
         }
-        try (var paths = Files.walk(dir)) {
-            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        Loopback.deleteQuietly(dir);
     }
 }

@@ -3,14 +3,12 @@ package dev.faultline.local;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -62,7 +60,7 @@ public final class LocalKafkaBroker implements AutoCloseable {
     /** As {@link #start()}, with broker settings overridden (e.g. {@code num.partitions}). */
     public static LocalKafkaBroker start(Map<String, String> overrides) {
         try {
-            return start(Files.createTempDirectory("faultline-kafka-"), true, freePort(), overrides);
+            return start(Files.createTempDirectory("faultline-kafka-"), true, Loopback.freePort(), overrides);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -74,7 +72,7 @@ public final class LocalKafkaBroker implements AutoCloseable {
     }
 
     private static LocalKafkaBroker start(Path dataDir, boolean owns, int port, Map<String, String> overrides) {
-        LocalKafkaBroker broker = new LocalKafkaBroker(dataDir, owns, port, freePort(), overrides);
+        LocalKafkaBroker broker = new LocalKafkaBroker(dataDir, owns, port, Loopback.freePort(), overrides);
         try {
             broker.format();
             broker.launch();
@@ -138,7 +136,7 @@ public final class LocalKafkaBroker implements AutoCloseable {
     public synchronized void close() {
         stop();
         if (ownsDataDir) {
-            deleteRecursively(dataDir);
+            Loopback.deleteQuietly(dataDir);
         }
     }
 
@@ -263,25 +261,6 @@ public final class LocalKafkaBroker implements AutoCloseable {
             return new String(in.readAllBytes(), StandardCharsets.UTF_8).trim();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        }
-    }
-
-    static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static void deleteRecursively(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            LOG.warn("Could not remove {}: {}", dir, e.toString());
         }
     }
 }

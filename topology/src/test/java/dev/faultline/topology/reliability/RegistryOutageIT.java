@@ -56,10 +56,7 @@ class RegistryOutageIT {
 
     @Test
     void knownSchemasKeepWorkingAndUnknownOnesAreDeadLetteredUntilTheRegistryIsBack() throws Exception {
-        int registryPort;
-        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
-            registryPort = socket.getLocalPort();
-        }
+        int registryPort = dev.faultline.local.Loopback.freePort();
         Path journal = dir.resolve("registry.journal");
         LocalSchemaRegistry registry = LocalSchemaRegistry.start(registryPort, Optional.of(journal), Optional.empty());
         try (LocalKafkaBroker broker = LocalKafkaBroker.start()) {
