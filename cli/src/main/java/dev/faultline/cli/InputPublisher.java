@@ -1,6 +1,5 @@
 package dev.faultline.cli;
 
-import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -26,12 +25,7 @@ final class InputPublisher implements AutoCloseable {
 
     InputPublisher(AnalyzerConfig config) {
         this.config = config;
-        Map<String, Object> settings = new HashMap<>();
-        config.kafka().forEach((key, value) -> {
-            if (ProducerConfig.configNames().contains(key) && !key.equals(ProducerConfig.TRANSACTIONAL_ID_CONFIG)) {
-                settings.put(key, value);
-            }
-        });
+        Map<String, Object> settings = config.clientSettings(ProducerConfig.configNames());
         settings.put(ProducerConfig.LINGER_MS_CONFIG, "20");
         settings.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
         AvroSerializer<SpecificRecord> serializer = new AvroSerializer<>();

@@ -2,7 +2,6 @@ package dev.faultline.cli;
 
 import java.io.PrintWriter;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -53,12 +52,7 @@ final class TailCommand implements Callable<Integer> {
     public Integer call() {
         AnalyzerConfig config = settings.load();
         String name = resolve(config, topic);
-        Map<String, Object> consumerSettings = new HashMap<>();
-        config.kafka().forEach((key, value) -> {
-            if (ConsumerConfig.configNames().contains(key) && !key.equals(ConsumerConfig.GROUP_ID_CONFIG)) {
-                consumerSettings.put(key, value);
-            }
-        });
+        Map<String, Object> consumerSettings = config.clientSettings(ConsumerConfig.configNames());
         consumerSettings.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         consumerSettings.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         AvroSerde<GenericRecord> serde = AvroSerde.generic();

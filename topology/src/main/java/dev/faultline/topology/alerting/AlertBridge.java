@@ -17,6 +17,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RecordDeserializationException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
@@ -64,21 +65,11 @@ public final class AlertBridge implements Runnable, AutoCloseable {
         this.client = new AlertmanagerClient(settings.urls(), settings.timeout());
         AvroSerde<FaultEvent> serde = AvroSerde.specific(FaultEvent.class);
         serde.configure(config.kafka(), false);
-        this.consumer = new KafkaConsumer<>(consumerSettings(config.kafka()), new StringDeserializer(), serde.deserializer());
-    }
-
-    /** The Kafka client settings of the application that a plain consumer understands. */
-    private static Map<String, Object> consumerSettings(Map<String, Object> kafka) {
-        Map<String, Object> settings = new HashMap<>();
-        kafka.forEach((key, value) -> {
-            if (ConsumerConfig.configNames().contains(key) && !key.equals(ConsumerConfig.GROUP_ID_CONFIG)) {
-                settings.put(key, value);
-            }
-        });
+        Map<String, Object> settings = config.clientSettings(ConsumerConfig.configNames());
         settings.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         settings.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        settings.put(CommonClientConfigs.CLIENT_ID_CONFIG, kafka.get("application.id") + "-alertmanager-bridge");
-        return settings;
+        settings.put(CommonClientConfigs.CLIENT_ID_CONFIG, config.applicationId() + "-alertmanager-bridge");
+        this.consumer = new KafkaConsumer<>(settings, new StringDeserializer(), serde.deserializer());
     }
 
     @Override
@@ -88,8 +79,15 @@ public final class AlertBridge implements Runnable, AutoCloseable {
             boolean replaying = true;
             Instant nextResend = Instant.MIN;
             while (!closed) {
-                for (ConsumerRecord<String, FaultEvent> record : consumer.poll(Duration.ofMillis(500))) {
-                    track(record.value(), !replaying);
+                try {
+                    for (ConsumerRecord<String, FaultEvent> record : consumer.poll(Duration.ofMillis(500))) {
+                        track(record.value(), !replaying);
+                    }
+                } catch (RecordDeserializationException e) {
+                    // Not a fault event: it cannot become an alert. Skip it, say so, count it; never stop the bridge.
+                    LOG.warn("Skipping unreadable record {}@{} on {}: {}", e.topicPartition(), e.offset(), topic, e.getMessage());
+                    io.micrometer.core.instrument.Metrics.counter("faultline.alertmanager.skipped.records").increment();
+                    consumer.seek(e.topicPartition(), e.offset() + 1);
                 }
                 if (replaying && caughtUp.entrySet().stream().allMatch(e -> consumer.position(e.getKey()) >= e.getValue())) {
                     replaying = false;
@@ -123,8 +121,9 @@ public final class AlertBridge implements Runnable, AutoCloseable {
         long from = clock.millis() - settings.lookback().toMillis();
         Map<TopicPartition, Long> times = new HashMap<>();
         partitions.forEach(p -> times.put(p, from));
-        Map<TopicPartition, OffsetAndTimestamp> offsets = consumer.offsetsForTimes(times);
+        // Ends first: a record written between the two calls is then found by time or read after the end.
         Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
+        Map<TopicPartition, OffsetAndTimestamp> offsets = consumer.offsetsForTimes(times);
         for (TopicPartition partition : partitions) {
             OffsetAndTimestamp offset = offsets.get(partition);
             consumer.seek(partition, offset == null ? ends.get(partition) : offset.offset());

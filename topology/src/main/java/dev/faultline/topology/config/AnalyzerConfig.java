@@ -295,6 +295,21 @@ public record AnalyzerConfig(
         }
     }
 
+    /**
+     * The application's Kafka settings that a plain client knows ({@code names}: a client's
+     * {@code configNames()}), without group or transactional id, for the clients the analyzer
+     * and its tools run beside Kafka Streams.
+     */
+    public Map<String, Object> clientSettings(Set<String> names) {
+        Map<String, Object> settings = new HashMap<>();
+        kafka.forEach((key, value) -> {
+            if (names.contains(key) && !key.equals("group.id") && !key.equals("transactional.id")) {
+                settings.put(key, value);
+            }
+        });
+        return settings;
+    }
+
     public String applicationId() {
         return kafka.get(StreamsConfig.APPLICATION_ID_CONFIG).toString();
     }

@@ -80,6 +80,11 @@ class AlertmanagerBridgeIT {
     void openedFaultsFireInAlertmanagerAndResolvedOnesResolve() throws Exception {
         AnalyzerConfig config = config();
         try (KafkaProducer<String, FaultEvent> producer = producer(config)) {
+            // An unreadable record first: the bridge must skip it, not stop.
+            try (KafkaProducer<byte[], byte[]> raw = new KafkaProducer<>(Map.of("bootstrap.servers", broker.bootstrapServers()),
+                    new org.apache.kafka.common.serialization.ByteArraySerializer(), new org.apache.kafka.common.serialization.ByteArraySerializer())) {
+                raw.send(new ProducerRecord<>(config.topics().faultEvents(), 0, null, "not avro".getBytes())).get();
+            }
             // Opened before the bridge starts: found again by reading back over the lookback.
             FaultEvent opened = fault("payments-" + UUID.randomUUID(), FaultEventType.OPENED, Severity.HIGH);
             send(producer, config, opened);
