@@ -2,20 +2,15 @@ package dev.faultline.topology;
 
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Branched;
 import org.apache.kafka.streams.kstream.Consumed;
-import org.apache.kafka.streams.kstream.EmitStrategy;
-import org.apache.kafka.streams.kstream.Grouped;
 import org.apache.kafka.streams.kstream.KStream;
-import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.Repartitioned;
-import org.apache.kafka.streams.kstream.TimeWindows;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
@@ -28,18 +23,15 @@ import dev.faultline.schema.LogRecord;
 import dev.faultline.schema.MetricSample;
 import dev.faultline.schema.RequestEvent;
 import dev.faultline.schema.WindowStats;
-import dev.faultline.schema.internal.Heartbeat;
-import dev.faultline.schema.internal.ServiceHealthState;
 import dev.faultline.schema.internal.Signal;
-import dev.faultline.schema.internal.WindowAccumulator;
 import dev.faultline.topology.config.AnalyzerConfig;
-import dev.faultline.topology.domain.ServiceWindow;
 import dev.faultline.topology.domain.Validation;
 import dev.faultline.topology.processors.ByServicePartitioner;
 import dev.faultline.topology.processors.ClassifyProcessor;
 import dev.faultline.topology.processors.HealthProcessor;
 import dev.faultline.topology.processors.HeartbeatProcessor;
 import dev.faultline.topology.processors.RulesUpdater;
+import dev.faultline.topology.processors.ServiceWindowsProcessor;
 import dev.faultline.topology.processors.TemplateProcessor;
 import dev.faultline.topology.processors.ValidateProcessor;
 
@@ -90,9 +82,12 @@ public final class AnalyzerTopology {
             .processValues(() -> new ValidateProcessor<byte[], LogRecord>(config.topics().logs(), validation::problem), Named.as(Names.LOGS_VALIDATE))
             .processValues(() -> new ClassifyProcessor(config.classificationRules()), Named.as(Names.LOGS_CLASSIFY));
 
-        builder.addStateStore(keyValueStore(Names.SERVICE_HEARTBEATS_STORE, serdes.heartbeats()));
-        builder.addStateStore(keyValueStore(Names.SERVICE_HEALTH_STORE, serdes.healthStates()));
-        builder.addStateStore(keyValueStore(Names.LOG_TEMPLATES_STORE, serdes.templates()));
+        // Open windows and heartbeats change with every record: cached, so RocksDB and the changelogs see
+        // one write per key and commit instead of one per record.
+        builder.addStateStore(keyValueStore(Names.SERVICE_WINDOWS_STORE, Serdes.Bytes(), serdes.windowAccumulators()).withCachingEnabled());
+        builder.addStateStore(keyValueStore(Names.SERVICE_HEARTBEATS_STORE, Serdes.String(), serdes.heartbeats()).withCachingEnabled());
+        builder.addStateStore(keyValueStore(Names.SERVICE_HEALTH_STORE, Serdes.String(), serdes.healthStates()));
+        builder.addStateStore(keyValueStore(Names.LOG_TEMPLATES_STORE, Serdes.String(), serdes.templates()));
         builder.addStateStore(historyStore(Names.WINDOW_HISTORY_STORE, config.queryHistory(), false, serdes.windowStats()));
         // Several fault events of one service can share a timestamp: keep them all.
         builder.addStateStore(historyStore(Names.FAULT_HISTORY_STORE, config.queryHistory(), true, serdes.faultEvents()));
@@ -111,19 +106,8 @@ public final class AnalyzerTopology {
             .to(config.topics().classifiedLogs(), Produced.with(Serdes.String(), serdes.classifiedLogs()).withName(Names.CLASSIFIED_LOGS_SINK));
 
         KStream<String, SpecificRecord> health = byService
-            .groupByKey(Grouped.<String, Signal>as(Names.SIGNALS_GROUPED).withKeySerde(Serdes.String()).withValueSerde(serdes.signals()))
-            .windowedBy(TimeWindows.ofSizeAndGrace(config.windowSize(), config.windowGrace()))
-            .emitStrategy(EmitStrategy.onWindowClose())
-            .aggregate(ServiceWindow::empty, (service, signal, window) -> ServiceWindow.add(window, signal.getPayload()),
-                Named.as(Names.SERVICE_WINDOWS_AGGREGATE),
-                // Uncached: with onWindowClose, Kafka Streams scans the store for closable windows, and over its
-                // record cache that scan (TimeOrderedCachingWindowStore) took half the stream thread (JFR, LoadBenchmark).
-                Materialized.<String, WindowAccumulator, WindowStore<Bytes, byte[]>>as(Names.SERVICE_WINDOWS_STORE)
-                    .withKeySerde(Serdes.String()).withValueSerde(serdes.windowAccumulators()).withCachingDisabled())
-            .toStream(Named.as(Names.SERVICE_WINDOWS_CLOSED))
-            .map((window, accumulator) -> KeyValue.pair(window.key(), ServiceWindow.close(accumulator, window.key(),
-                    window.window().startTime(), window.window().endTime(), AnalyzerVersion.VERSION)),
-                Named.as(Names.SERVICE_WINDOWS_SUMMARIZED))
+            .process(() -> new ServiceWindowsProcessor(config.windowSize(), config.windowGrace()),
+                Named.as(Names.SERVICE_WINDOWS_AGGREGATE), Names.SERVICE_WINDOWS_STORE, Names.SERVICE_HEARTBEATS_STORE)
             .process(() -> new HealthProcessor(config::healthRulesFor, config.livenessCheckInterval(), config.livenessReplayLag()),
                 Named.as(Names.HEALTH), Names.SERVICE_HEALTH_STORE, Names.SERVICE_HEARTBEATS_STORE,
                 Names.WINDOW_HISTORY_STORE, Names.FAULT_HISTORY_STORE);
@@ -154,7 +138,8 @@ public final class AnalyzerTopology {
             Serdes.String(), serde);
     }
 
-    private static <V> StoreBuilder<KeyValueStore<String, V>> keyValueStore(String name, org.apache.kafka.common.serialization.Serde<V> serde) {
-        return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), Serdes.String(), serde);
+    private static <K, V> StoreBuilder<KeyValueStore<K, V>> keyValueStore(String name, org.apache.kafka.common.serialization.Serde<K> keySerde,
+                                                                         org.apache.kafka.common.serialization.Serde<V> serde) {
+        return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), keySerde, serde);
     }
 }

@@ -35,12 +35,9 @@ public final class Names {
     public static final String TEMPLATES = "log-templates-miner";
     /** Mined log templates per service; changelog {@code <application.id>-log-templates-changelog}. */
     public static final String LOG_TEMPLATES_STORE = "log-templates";
-    public static final String SIGNALS_GROUPED = "signals-grouped";
     public static final String SERVICE_WINDOWS_AGGREGATE = "service-windows-aggregate";
     /** Open windows per service; changelog {@code <application.id>-service-windows-changelog}. */
     public static final String SERVICE_WINDOWS_STORE = "service-windows";
-    public static final String SERVICE_WINDOWS_CLOSED = "service-windows-closed";
-    public static final String SERVICE_WINDOWS_SUMMARIZED = "service-windows-summarized";
     public static final String HEALTH = "service-health-evaluator";
     /** Health per service (faults, level, liveness); changelog {@code <application.id>-service-health-changelog}. */
     public static final String SERVICE_HEALTH_STORE = "service-health";

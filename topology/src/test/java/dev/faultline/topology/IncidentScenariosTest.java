@@ -214,6 +214,17 @@ class IncidentScenariosTest {
     }
 
     @Test
+    void shouldEmitEveryWindowWhenStreamTimeJumpsPastSeveralOfThemAtOnce() {
+        // A catch-up or a lull: stream time moves minutes ahead within one record and no wall-clock time.
+        analyzer.requests("payments", 0, 10, 0, 10);
+        analyzer.requests("checkout", 1, 20, 0, 10);
+        analyzer.requests("payments", 2, 30, 0, 10);
+        analyzer.request("payments", at(30, 0), false, 10);
+        assertThat(analyzer.serviceWindows()).extracting(w -> w.getService() + " " + w.getWindowStart() + " " + w.getRequestCount())
+            .containsExactly("payments " + at(0, 0) + " 10", "checkout " + at(1, 0) + " 20", "payments " + at(2, 0) + " 30");
+    }
+
+    @Test
     void shouldNotFlapWhenTheErrorRateOscillatesAroundTheThreshold() {
         for (int m = 0; m < 12; m++) {
             final int minute = m;

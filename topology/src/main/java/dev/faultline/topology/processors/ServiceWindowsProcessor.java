@@ -1,0 +1,122 @@
+package dev.faultline.topology.processors;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.faultline.schema.internal.Heartbeat;
+import dev.faultline.schema.internal.Signal;
+import dev.faultline.schema.internal.WindowAccumulator;
+import dev.faultline.topology.AnalyzerVersion;
+import dev.faultline.topology.Names;
+import dev.faultline.topology.domain.ClosedWindow;
+import dev.faultline.topology.domain.ServiceWindow;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Metrics;
+
+/**
+ * Tumbling event-time windows per service, each emitted once when the task's stream time
+ * passes its end plus grace (fault-model.md section 4).
+ *
+ * <p>Why not the DSL's {@code windowedBy(...).emitStrategy(onWindowClose())}: it looks for
+ * closable windows at most once a second of wall-clock time, and its store forgets a window
+ * once a window starting more than size + grace later has been written. When stream time
+ * moves faster than that (catching up, a replay, a lull in a partition's traffic) windows
+ * were never emitted. Here closing depends on stream time only, so the same input always
+ * gives the same windows, and a window leaves the store only by being emitted.
+ *
+ * <p>Stream time is the latest event time this part of the topology has seen: the task clock
+ * kept by {@link HeartbeatProcessor}, which is restored with the stores after a restart, so a
+ * record is late or not whatever happened to the instance in between.
+ *
+ * <p>The store is keyed by window start (8 bytes, big-endian) then service, so the closable
+ * windows are one range scan from the start of the store, done only when close time crosses
+ * a window end.
+ */
+public final class ServiceWindowsProcessor implements Processor<String, Signal, String, ClosedWindow> {
+    private static final Logger LOG = LoggerFactory.getLogger(ServiceWindowsProcessor.class);
+
+    private final long size;
+    private final long grace;
+    private ProcessorContext<String, ClosedWindow> context;
+    private KeyValueStore<Bytes, WindowAccumulator> windows;
+    private KeyValueStore<String, Heartbeat> heartbeats;
+    private long streamTime = Long.MIN_VALUE;
+    private Counter late;
+    /** Close time at or after which another window may be closable; unknown after (re)start. */
+    private long nextClose = Long.MIN_VALUE;
+
+    public ServiceWindowsProcessor(Duration size, Duration grace) {
+        this.size = size.toMillis();
+        this.grace = grace.toMillis();
+    }
+
+    @Override
+    public void init(ProcessorContext<String, ClosedWindow> context) {
+        this.context = context;
+        this.windows = context.getStateStore(Names.SERVICE_WINDOWS_STORE);
+        this.heartbeats = context.getStateStore(Names.SERVICE_HEARTBEATS_STORE);
+        this.late = Metrics.counter("faultline.late.records");
+    }
+
+    @Override
+    public void process(Record<String, Signal> record) {
+        if (streamTime == Long.MIN_VALUE) {
+            streamTime = heartbeats.get(HeartbeatProcessor.CLOCK_KEY).getLastSeen().toEpochMilli();
+        }
+        streamTime = Math.max(streamTime, record.timestamp());
+        long closeTime = streamTime - grace;
+        long start = record.timestamp() - Math.floorMod(record.timestamp(), size);
+        if (start + size <= closeTime) {
+            // Its window has been emitted: counting it now would change a published result.
+            late.increment();
+            LOG.debug("Late record of {} at {} dropped: its window closed at {}", record.key(), record.timestamp(), closeTime);
+        } else {
+            Bytes key = key(start, record.key());
+            WindowAccumulator accumulator = windows.get(key);
+            windows.put(key, ServiceWindow.add(accumulator == null ? ServiceWindow.empty() : accumulator, record.value().getPayload()));
+        }
+        if (closeTime >= nextClose) {
+            emitClosed(closeTime);
+            nextClose = closeTime - Math.floorMod(closeTime, size) + size;
+        }
+    }
+
+    /** Emits and removes every window that ended at or before {@code closeTime}, oldest first. */
+    private void emitClosed(long closeTime) {
+        if (closeTime - size < 0) {
+            return;
+        }
+        List<KeyValue<Bytes, WindowAccumulator>> closed = new ArrayList<>();
+        // Keys of windows starting after the last closable start sort at or after this prefix.
+        try (KeyValueIterator<Bytes, WindowAccumulator> range = windows.range(key(0, ""), key(closeTime - size + 1, ""))) {
+            range.forEachRemaining(closed::add);
+        }
+        for (KeyValue<Bytes, WindowAccumulator> window : closed) {
+            ByteBuffer key = ByteBuffer.wrap(window.key.get());
+            long start = key.getLong();
+            String service = StandardCharsets.UTF_8.decode(key).toString();
+            windows.delete(window.key);
+            context.forward(new Record<>(service, ServiceWindow.close(window.value, service, Instant.ofEpochMilli(start),
+                Instant.ofEpochMilli(start + size), AnalyzerVersion.VERSION), start + size));
+        }
+    }
+
+    static Bytes key(long windowStart, String service) {
+        byte[] name = service.getBytes(StandardCharsets.UTF_8);
+        return Bytes.wrap(ByteBuffer.allocate(Long.BYTES + name.length).putLong(windowStart).put(name).array());
+    }
+}
