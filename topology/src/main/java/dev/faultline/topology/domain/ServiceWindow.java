@@ -39,8 +39,17 @@ public final class ServiceWindow {
     }
 
     public static WindowAccumulator add(WindowAccumulator acc, Object signal) {
+        return add(acc, signal, new Sketches());
+    }
+
+    /**
+     * As {@link #add(WindowAccumulator, Object)}, with the window's latency sketches already
+     * decoded in {@code sketches} (which must belong to {@code acc}): a caller that keeps both
+     * saves decoding the sketches on every request.
+     */
+    public static WindowAccumulator add(WindowAccumulator acc, Object signal, Sketches sketches) {
         if (signal instanceof RequestEvent request) {
-            addRequest(acc, request);
+            addRequest(acc, request, sketches);
         } else if (signal instanceof MetricSample sample) {
             addMetric(acc, sample);
         } else if (signal instanceof ClassifiedLog log) {
@@ -51,25 +60,31 @@ public final class ServiceWindow {
         return acc;
     }
 
-    private static void addRequest(WindowAccumulator acc, RequestEvent request) {
+    private static void addRequest(WindowAccumulator acc, RequestEvent request, Sketches sketches) {
         boolean error = RequestStats.isError(request);
         acc.setRequestCount(acc.getRequestCount() + 1);
         acc.setErrorCount(acc.getErrorCount() + (error ? 1 : 0));
-        acc.setLatency(addLatency(acc.getLatency(), request.getDurationMs()));
+        acc.setLatency(sketches.add(null, acc.getLatency(), request.getDurationMs()));
         String operation = capped(acc.getOperations(), request.getOperation(), MAX_OPERATIONS);
         OperationAccumulator op = acc.getOperations().computeIfAbsent(operation, o -> OperationAccumulator.newBuilder().build());
         op.setRequestCount(op.getRequestCount() + 1);
         op.setErrorCount(op.getErrorCount() + (error ? 1 : 0));
-        op.setLatency(addLatency(op.getLatency(), request.getDurationMs()));
+        op.setLatency(sketches.add(operation, op.getLatency(), request.getDurationMs()));
         if (error && request.getTraceId() != null && acc.getErrorTraceIds().size() < MAX_TRACE_IDS) {
             acc.getErrorTraceIds().add(request.getTraceId());
         }
     }
 
-    private static java.nio.ByteBuffer addLatency(java.nio.ByteBuffer bytes, double millis) {
-        LatencySketch sketch = bytes == null ? new LatencySketch() : LatencySketch.fromBytes(toArray(bytes));
-        sketch.add(millis);
-        return java.nio.ByteBuffer.wrap(sketch.toBytes());
+    /** The decoded latency sketches of one open window: the service's (key null) and its operations'. */
+    public static final class Sketches {
+        private final Map<String, LatencySketch> decoded = new HashMap<>();
+
+        java.nio.ByteBuffer add(String operation, java.nio.ByteBuffer bytes, double millis) {
+            LatencySketch sketch = decoded.computeIfAbsent(operation,
+                o -> bytes == null ? new LatencySketch() : LatencySketch.fromBytes(toArray(bytes)));
+            sketch.add(millis);
+            return java.nio.ByteBuffer.wrap(sketch.toBytes());
+        }
     }
 
     private static void addMetric(WindowAccumulator acc, MetricSample sample) {

@@ -5,7 +5,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
@@ -45,9 +47,16 @@ import io.micrometer.core.instrument.Metrics;
  * <p>The store is keyed by window start (8 bytes, big-endian) then service, so the closable
  * windows are one range scan from the start of the store, done only when close time crosses
  * a window end.
+ *
+ * <p>The store is written on every record, as usual; beside it the processor keeps the
+ * windows it last wrote, decoded, so a record costs no decoding of the accumulator and its
+ * latency sketches (the largest per-record cost in the load benchmark's profile). Being a copy
+ * of what the store holds, it is dropped whenever the processor is (re)initialised.
  */
 public final class ServiceWindowsProcessor implements Processor<String, Signal, String, ClosedWindow> {
     private static final Logger LOG = LoggerFactory.getLogger(ServiceWindowsProcessor.class);
+    /** Open windows kept decoded per task (a few KiB each): bounded for many services, all of them for a few thousand. */
+    static final int MAX_DECODED = 10_000;
 
     private final long size;
     private final long grace;
@@ -56,6 +65,12 @@ public final class ServiceWindowsProcessor implements Processor<String, Signal, 
     private KeyValueStore<String, Heartbeat> heartbeats;
     private long streamTime = Long.MIN_VALUE;
     private Counter late;
+    private final Map<Bytes, OpenWindow> decoded = new LinkedHashMap<>(1024, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Bytes, OpenWindow> eldest) {
+            return size() > MAX_DECODED;
+        }
+    };
     /** Close time at or after which another window may be closable; unknown after (re)start. */
     private long nextClose = Long.MIN_VALUE;
 
@@ -70,6 +85,9 @@ public final class ServiceWindowsProcessor implements Processor<String, Signal, 
         this.windows = context.getStateStore(Names.SERVICE_WINDOWS_STORE);
         this.heartbeats = context.getStateStore(Names.SERVICE_HEARTBEATS_STORE);
         this.late = Metrics.counter("faultline.late.records");
+        decoded.clear();
+        nextClose = Long.MIN_VALUE;
+        streamTime = Long.MIN_VALUE;
     }
 
     @Override
@@ -86,8 +104,13 @@ public final class ServiceWindowsProcessor implements Processor<String, Signal, 
             LOG.debug("Late record of {} at {} dropped: its window closed at {}", record.key(), record.timestamp(), closeTime);
         } else {
             Bytes key = key(start, record.key());
-            WindowAccumulator accumulator = windows.get(key);
-            windows.put(key, ServiceWindow.add(accumulator == null ? ServiceWindow.empty() : accumulator, record.value().getPayload()));
+            OpenWindow window = decoded.get(key);
+            if (window == null) {
+                WindowAccumulator stored = windows.get(key);
+                window = new OpenWindow(stored == null ? ServiceWindow.empty() : stored, new ServiceWindow.Sketches());
+                decoded.put(key, window);
+            }
+            windows.put(key, ServiceWindow.add(window.accumulator(), record.value().getPayload(), window.sketches()));
         }
         if (closeTime >= nextClose) {
             emitClosed(closeTime);
@@ -110,9 +133,13 @@ public final class ServiceWindowsProcessor implements Processor<String, Signal, 
             long start = key.getLong();
             String service = StandardCharsets.UTF_8.decode(key).toString();
             windows.delete(window.key);
+            decoded.remove(window.key);
             context.forward(new Record<>(service, ServiceWindow.close(window.value, service, Instant.ofEpochMilli(start),
                 Instant.ofEpochMilli(start + size), AnalyzerVersion.VERSION), start + size));
         }
+    }
+
+    private record OpenWindow(WindowAccumulator accumulator, ServiceWindow.Sketches sketches) {
     }
 
     static Bytes key(long windowStart, String service) {
