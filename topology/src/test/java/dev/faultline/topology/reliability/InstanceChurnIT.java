@@ -1,0 +1,259 @@
+package dev.faultline.topology.reliability;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.utils.Utils;
+import org.apache.kafka.streams.KafkaStreams;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.faultline.local.LocalKafkaBroker;
+import dev.faultline.local.LocalSchemaRegistry;
+import dev.faultline.schema.RequestEvent;
+import dev.faultline.schema.SpanStatus;
+import dev.faultline.schema.WindowStats;
+import dev.faultline.serde.AvroSerde;
+import dev.faultline.topology.app.Analyzer;
+import dev.faultline.topology.config.AnalyzerConfig;
+
+/**
+ * Instances join and leave under live load (exactly-once, one standby). Measured: how many
+ * queries to a running instance were answered, and whether every request sent was counted
+ * in exactly one emitted window. Asserted: the outputs are complete and hold no duplicate
+ * window; most queries are answered (the rest are 503s while partitions move).
+ */
+class InstanceChurnIT {
+    private static final int PARTITIONS = 4;
+    private static final int SERVICES = 24;
+    private static final long WINDOW_MS = 2_000;
+    private static final long GRACE_MS = 1_000;
+
+    @TempDir
+    Path state;
+
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final List<Analyzer> live = new CopyOnWriteArrayList<>();
+    /** Requests sent per service and window start. */
+    private final Map<String, AtomicLong> sent = new ConcurrentHashMap<>();
+    private final AtomicLong answered = new AtomicLong();
+    private final AtomicLong unanswered = new AtomicLong();
+    private final AtomicLong lastEventTime = new AtomicLong();
+
+    @Test
+    void outputsStayCompleteAndQueriesMostlyAnsweredWhileInstancesComeAndGo() throws Exception {
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        try (LocalKafkaBroker broker = LocalKafkaBroker.start(); LocalSchemaRegistry registry = LocalSchemaRegistry.start()) {
+            AnalyzerConfig first = config(broker, registry, run, 0);
+            live.add(Analyzer.start(first));
+            live.add(Analyzer.start(config(broker, registry, run, 1)));
+            await().atMost(Duration.ofSeconds(90)).until(() -> live.stream().allMatch(a -> a.state() == KafkaStreams.State.RUNNING));
+
+            AvroSerde<RequestEvent> serde = AvroSerde.specific(RequestEvent.class);
+            serde.configure(Map.of("schema.registry.url", registry.url()), false);
+            ScheduledExecutorService load = Executors.newScheduledThreadPool(2);
+            List<Analyzer> stopped = new ArrayList<>();
+            try (KafkaProducer<String, RequestEvent> producer = new KafkaProducer<>(Map.of(
+                    ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(), ProducerConfig.LINGER_MS_CONFIG, "5"),
+                    new org.apache.kafka.common.serialization.StringSerializer(), serde.serializer())) {
+                String requests = first.topics().requests();
+                load.scheduleAtFixedRate(() -> sendRound(producer, requests), 0, 20, TimeUnit.MILLISECONDS);
+                load.scheduleAtFixedRate(this::queryOnce, 500, 50, TimeUnit.MILLISECONDS);
+
+                // Joins and leaves, 6 s apart: 2 -> 3 -> 2 -> 3 -> 2 -> 3 -> 2 instances.
+                int next = 2;
+                for (int change = 0; change < 6; change++) {
+                    pause(Duration.ofSeconds(6));
+                    if (change % 2 == 0) {
+                        live.add(Analyzer.start(config(broker, registry, run, next++)));
+                    } else {
+                        Analyzer leaving = live.remove(0);
+                        leaving.close();
+                        stopped.add(leaving);
+                    }
+                }
+                pause(Duration.ofSeconds(6));
+                load.shutdown();
+                assertThat(load.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+                closeAllWindows(producer, requests);
+                producer.flush();
+
+                Map<String, Long> counted = new HashMap<>();
+                List<String> duplicates = new ArrayList<>();
+                await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
+                    Map<String, Long> expected = new HashMap<>();
+                    sent.forEach((service, n) -> expected.put(service, n.get()));
+                    assertThat(signalsReachingWindowTasks(broker, "churn-" + run + "-signals-by-service-repartition"))
+                        .as("requests per service and window in the repartition topic").containsExactlyInAnyOrderEntriesOf(expected);
+                    readWindows(broker, registry, first.topics().windowStats(), counted, duplicates);
+                    assertThat(counted).as("requests counted per service and window").containsExactlyInAnyOrderEntriesOf(expected);
+                });
+                long total = sent.values().stream().mapToLong(AtomicLong::get).sum();
+                double availability = (double) answered.get() / (answered.get() + unanswered.get());
+                System.out.printf("instance churn: %,d requests sent, each counted once in its window (%,d service windows); "
+                    + "%d duplicate windows; queries answered %,d of %,d (%.1f %%)%n", total, counted.size(), duplicates.size(), answered.get(),
+                    answered.get() + unanswered.get(), 100 * availability);
+                assertThat(duplicates).isEmpty();
+                assertThat(availability).isGreaterThan(0.5);
+            } finally {
+                load.shutdownNow();
+                live.forEach(Analyzer::close);
+            }
+        }
+    }
+
+    private AnalyzerConfig config(LocalKafkaBroker broker, LocalSchemaRegistry registry, String run, int instance) {
+        Map<String, String> settings = new HashMap<>();
+        settings.put("bootstrap.servers", broker.bootstrapServers());
+        settings.put("schema.registry.url", registry.url());
+        settings.put("application.id", "churn-" + run);
+        settings.put("state.dir", state.resolve("i" + instance).toString());
+        settings.put("commit.interval.ms", "200");
+        settings.put("num.standby.replicas", "1");
+        // Kept, so a shortfall can be told apart: lost before the window tasks, or in them.
+        settings.put("repartition.purge.interval.ms", "3600000");
+        settings.put(AnalyzerConfig.TOPICS_PARTITIONS, String.valueOf(PARTITIONS));
+        settings.put(AnalyzerConfig.WINDOW_SIZE_MS, String.valueOf(WINDOW_MS));
+        settings.put(AnalyzerConfig.WINDOW_GRACE_MS, String.valueOf(GRACE_MS));
+        settings.put(AnalyzerConfig.HTTP_PORT, "0");
+        settings.put(AnalyzerConfig.HTTP_ADVERTISED_HOST, "127.0.0.1");
+        for (String key : AnalyzerConfig.DEFAULTS.keySet()) {
+            if (key.startsWith("analyzer.topic.")) {
+                settings.put(key, AnalyzerConfig.DEFAULTS.get(key) + "-" + run);
+            }
+        }
+        return AnalyzerConfig.from(settings);
+    }
+
+    /** One request per service, now; keyed by service, so a service's records keep their order end to end. */
+    private void sendRound(KafkaProducer<String, RequestEvent> producer, String topic) {
+        Instant now = Instant.now();
+        for (int s = 0; s < SERVICES; s++) {
+            String service = "svc-" + s;
+            producer.send(new ProducerRecord<>(topic, null, now.toEpochMilli(), service, RequestEvent.newBuilder()
+                .setService(service).setOperation("GET /").setStartTime(now).setDurationMs(5).setStatus(SpanStatus.OK).build()));
+            sent.computeIfAbsent(service + " " + Instant.ofEpochMilli(now.toEpochMilli() - Math.floorMod(now.toEpochMilli(), WINDOW_MS)),
+                k -> new AtomicLong()).incrementAndGet();
+        }
+        lastEventTime.set(now.toEpochMilli());
+    }
+
+    /** One query for a random service through a random running instance. */
+    private void queryOnce() {
+        List<Analyzer> running = List.copyOf(live);
+        Analyzer instance = running.get(ThreadLocalRandom.current().nextInt(running.size()));
+        String service = "svc-" + ThreadLocalRandom.current().nextInt(SERVICES);
+        try {
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + instance.httpPort() + "/api/v1/services/" + service))
+                .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+            (response.statusCode() == 200 ? answered : unanswered).incrementAndGet();
+        } catch (Exception e) {
+            // The instance was closed between the pick and the request.
+            if (live.contains(instance)) {
+                unanswered.incrementAndGet();
+            }
+        }
+    }
+
+    /** A record per partition past the last window's end plus grace closes every window of the load. */
+    private void closeAllWindows(KafkaProducer<String, RequestEvent> producer, String topic) {
+        Instant closing = Instant.ofEpochMilli(lastEventTime.get() - Math.floorMod(lastEventTime.get(), WINDOW_MS) + WINDOW_MS + GRACE_MS);
+        Set<Integer> covered = new HashSet<>();
+        for (int n = 0; covered.size() < PARTITIONS; n++) {
+            String service = "tick-" + n;
+            if (covered.add(Utils.toPositive(Utils.murmur2(service.getBytes(StandardCharsets.UTF_8))) % PARTITIONS)) {
+                producer.send(new ProducerRecord<>(topic, null, closing.toEpochMilli(), service, RequestEvent.newBuilder()
+                    .setService(service).setOperation("tick").setStartTime(closing).setDurationMs(1).setStatus(SpanStatus.OK).build()));
+            }
+        }
+    }
+
+    /** All service-level windows emitted so far (read committed): requests per service and window, and any window seen twice. */
+    private static void readWindows(LocalKafkaBroker broker, LocalSchemaRegistry registry, String topic, Map<String, Long> counted,
+                                    List<String> duplicates) {
+        AvroSerde<WindowStats> serde = AvroSerde.specific(WindowStats.class);
+        serde.configure(Map.of("schema.registry.url", registry.url()), false);
+        counted.clear();
+        duplicates.clear();
+        Set<String> seen = new HashSet<>();
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream().map(p -> new TopicPartition(topic, p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
+            while (partitions.stream().anyMatch(p -> consumer.position(p) < ends.get(p))) {
+                consumer.poll(Duration.ofMillis(200)).forEach(r -> {
+                    WindowStats w = serde.deserializer().deserialize(topic, r.value());
+                    if (w.getOperation() == null && w.getService().startsWith("svc-")) {
+                        String window = w.getService() + " " + w.getWindowStart();
+                        counted.merge(window, w.getRequestCount(), Long::sum);
+                        if (!seen.add(window)) {
+                            duplicates.add(window);
+                        }
+                    }
+                });
+            }
+        }
+    }
+
+    /** Requests per service and window that reached the window tasks (read committed), the tick records left out. */
+    private static Map<String, Long> signalsReachingWindowTasks(LocalKafkaBroker broker, String topic) {
+        Map<String, Long> seen = new HashMap<>();
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream().map(p -> new TopicPartition(topic, p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
+            while (partitions.stream().anyMatch(p -> consumer.position(p) < ends.get(p))) {
+                consumer.poll(Duration.ofMillis(200)).forEach(r -> {
+                    String service = new String(r.key(), StandardCharsets.UTF_8);
+                    if (service.startsWith("svc-")) {
+                        seen.merge(service + " " + Instant.ofEpochMilli(r.timestamp() - Math.floorMod(r.timestamp(), WINDOW_MS)), 1L, Long::sum);
+                    }
+                });
+            }
+        }
+        return seen;
+    }
+
+    /** The load runs meanwhile: this is the time between two membership changes, not a wait for a condition. */
+    private static void pause(Duration duration) throws InterruptedException {
+        Thread.sleep(duration.toMillis());
+    }
+}
