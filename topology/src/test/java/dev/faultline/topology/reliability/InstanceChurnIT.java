@@ -114,7 +114,9 @@ class InstanceChurnIT {
                 await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
                     Map<String, Long> expected = new HashMap<>();
                     sent.forEach((service, n) -> expected.put(service, n.get()));
-                    assertThat(signalsReachingWindowTasks(broker, "churn-" + run + "-signals-by-service-repartition"))
+                    assertThat(requestsIn(broker, requests)).as("requests per service and window in the input topic")
+                        .containsExactlyInAnyOrderEntriesOf(expected);
+                    assertThat(requestsIn(broker, "churn-" + run + "-signals-by-service-repartition"))
                         .as("requests per service and window in the repartition topic").containsExactlyInAnyOrderEntriesOf(expected);
                     readWindows(broker, registry, first.topics().windowStats(), counted, duplicates);
                     assertThat(counted).as("requests counted per service and window").containsExactlyInAnyOrderEntriesOf(expected);
@@ -141,7 +143,7 @@ class InstanceChurnIT {
         settings.put("state.dir", state.resolve("i" + instance).toString());
         settings.put("commit.interval.ms", "200");
         settings.put("num.standby.replicas", "1");
-        // Kept, so a shortfall can be told apart: lost before the window tasks, or in them.
+        // Kept, so a shortfall can be located: before the analyzer, before the window tasks, or in them.
         settings.put("repartition.purge.interval.ms", "3600000");
         settings.put(AnalyzerConfig.TOPICS_PARTITIONS, String.valueOf(PARTITIONS));
         settings.put(AnalyzerConfig.WINDOW_SIZE_MS, String.valueOf(WINDOW_MS));
@@ -230,8 +232,8 @@ class InstanceChurnIT {
         }
     }
 
-    /** Requests per service and window that reached the window tasks (read committed), the tick records left out. */
-    private static Map<String, Long> signalsReachingWindowTasks(LocalKafkaBroker broker, String topic) {
+    /** Records per service and window in an input or repartition topic (read committed, both keyed by service), ticks left out. */
+    private static Map<String, Long> requestsIn(LocalKafkaBroker broker, String topic) {
         Map<String, Long> seen = new HashMap<>();
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
