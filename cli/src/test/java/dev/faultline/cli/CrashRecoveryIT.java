@@ -111,8 +111,11 @@ class CrashRecoveryIT {
         writeDiff("alos", crashed);
         Comparison c = compare(crashed);
         System.out.printf("at-least-once, %d x kill -9: %s%n", KILLS, c);
-        // Nothing lost; what was processed twice is reported above, not asserted.
-        assertThat(c.missing()).isZero();
+        // Nothing lost: every output of the reference has one about the same thing (topic, key, time, operation).
+        // Its content may differ: without transactions a window can count a record processed twice.
+        Set<String> about = crashed.keySet().stream().map(CrashRecoveryIT::identityOf).collect(Collectors.toSet());
+        assertThat(reference.keySet().stream().map(CrashRecoveryIT::identityOf).filter(id -> !about.contains(id)))
+            .as("reference outputs with nothing about the same thing after the crashes").isEmpty();
     }
 
     @Test
