@@ -203,7 +203,7 @@ class IncidentScenariosTest {
     }
 
     @Test
-    void shouldCountLateRecordsInsideGraceAndDropThoseAfterTheWindowClosed() {
+    void shouldCountLateRecordsInsideGraceAndDeadLetterThoseAfterTheWindowClosed() {
         analyzer.requests("payments", 0, 10, 0, 10);
         analyzer.request("payments", at(1, 5), false, 10);
         analyzer.request("payments", at(0, 59), false, 10);  // 6 s late: inside grace
@@ -211,6 +211,10 @@ class IncidentScenariosTest {
         analyzer.request("payments", at(0, 58), false, 10);  // after the close: not counted
         analyzer.request("payments", at(2, 10), false, 10);  // closes [1:00, 2:00)
         assertThat(analyzer.serviceWindows()).extracting(WindowStats::getRequestCount).containsExactly(11L, 2L);
+        // Not counted, and not lost either: dead-lettered with the reason.
+        assertThat(analyzer.deadLetters()).extracting(r -> r.value().getReason() + ": " + r.value().getErrorMessage()).containsExactly(
+            "VALIDATION_ERROR: late: event time " + at(0, 58) + " is in the window [" + at(0, 0) + ", " + at(1, 0)
+                + "), emitted when stream time passed " + at(1, 10));
     }
 
     @Test

@@ -16,8 +16,6 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import dev.faultline.schema.internal.Heartbeat;
 import dev.faultline.schema.internal.Signal;
@@ -26,8 +24,7 @@ import dev.faultline.topology.AnalyzerVersion;
 import dev.faultline.topology.Names;
 import dev.faultline.topology.domain.ClosedWindow;
 import dev.faultline.topology.domain.ServiceWindow;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Metrics;
+import dev.faultline.topology.errors.InvalidRecordException;
 
 /**
  * Tumbling event-time windows per service, each emitted once when the task's stream time
@@ -38,7 +35,8 @@ import io.micrometer.core.instrument.Metrics;
  * once a window starting more than size + grace later has been written. When stream time
  * moves faster than that (catching up, a replay, a lull in a partition's traffic) windows
  * were never emitted. Here closing depends on stream time only, so the same input always
- * gives the same windows, and a window leaves the store only by being emitted.
+ * gives the same windows, and a window leaves the store only by being emitted. A record for
+ * a window already emitted goes to the dead-letter topic, like any record that cannot be used.
  *
  * <p>Stream time is the latest event time this part of the topology has seen: the task clock
  * kept by {@link HeartbeatProcessor}, which is restored with the stores after a restart, so a
@@ -54,7 +52,6 @@ import io.micrometer.core.instrument.Metrics;
  * of what the store holds, it is dropped whenever the processor is (re)initialised.
  */
 public final class ServiceWindowsProcessor implements Processor<String, Signal, String, ClosedWindow> {
-    private static final Logger LOG = LoggerFactory.getLogger(ServiceWindowsProcessor.class);
     /** Open windows kept decoded per task (a few KiB each): bounded for many services, all of them for a few thousand. */
     static final int MAX_DECODED = 10_000;
 
@@ -64,7 +61,6 @@ public final class ServiceWindowsProcessor implements Processor<String, Signal, 
     private KeyValueStore<Bytes, WindowAccumulator> windows;
     private KeyValueStore<String, Heartbeat> heartbeats;
     private long streamTime = Long.MIN_VALUE;
-    private Counter late;
     private final Map<Bytes, OpenWindow> decoded = new LinkedHashMap<>(1024, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<Bytes, OpenWindow> eldest) {
@@ -84,7 +80,6 @@ public final class ServiceWindowsProcessor implements Processor<String, Signal, 
         this.context = context;
         this.windows = context.getStateStore(Names.SERVICE_WINDOWS_STORE);
         this.heartbeats = context.getStateStore(Names.SERVICE_HEARTBEATS_STORE);
-        this.late = Metrics.counter("faultline.late.records");
         decoded.clear();
         nextClose = Long.MIN_VALUE;
         streamTime = Long.MIN_VALUE;
@@ -97,25 +92,25 @@ public final class ServiceWindowsProcessor implements Processor<String, Signal, 
         }
         streamTime = Math.max(streamTime, record.timestamp());
         long closeTime = streamTime - grace;
-        long start = record.timestamp() - Math.floorMod(record.timestamp(), size);
-        if (start + size <= closeTime) {
-            // Its window has been emitted: counting it now would change a published result.
-            late.increment();
-            LOG.debug("Late record of {} at {} dropped: its window closed at {}", record.key(), record.timestamp(), closeTime);
-        } else {
-            Bytes key = key(start, record.key());
-            OpenWindow window = decoded.get(key);
-            if (window == null) {
-                WindowAccumulator stored = windows.get(key);
-                window = new OpenWindow(stored == null ? ServiceWindow.empty() : stored, new ServiceWindow.Sketches());
-                decoded.put(key, window);
-            }
-            windows.put(key, ServiceWindow.add(window.accumulator(), record.value().getPayload(), window.sketches()));
-        }
         if (closeTime >= nextClose) {
             emitClosed(closeTime);
             nextClose = closeTime - Math.floorMod(closeTime, size) + size;
         }
+        long start = record.timestamp() - Math.floorMod(record.timestamp(), size);
+        if (start + size <= closeTime) {
+            // Its window has been emitted: counting it now would change a published result.
+            throw new InvalidRecordException("late: event time " + Instant.ofEpochMilli(record.timestamp()) + " is in the window ["
+                + Instant.ofEpochMilli(start) + ", " + Instant.ofEpochMilli(start + size) + "), emitted when stream time passed "
+                + Instant.ofEpochMilli(start + size + grace));
+        }
+        Bytes key = key(start, record.key());
+        OpenWindow window = decoded.get(key);
+        if (window == null) {
+            WindowAccumulator stored = windows.get(key);
+            window = new OpenWindow(stored == null ? ServiceWindow.empty() : stored, new ServiceWindow.Sketches());
+            decoded.put(key, window);
+        }
+        windows.put(key, ServiceWindow.add(window.accumulator(), record.value().getPayload(), window.sketches()));
     }
 
     /** Emits and removes every window that ended at or before {@code closeTime}, oldest first. */

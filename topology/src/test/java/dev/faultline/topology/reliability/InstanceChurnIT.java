@@ -27,6 +27,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -202,7 +203,7 @@ class InstanceChurnIT {
         }
     }
 
-    /** All service-level windows emitted so far (read committed): requests per service and window, and any window seen twice. */
+    /** All service-level windows emitted so far: requests per service and window, and any window seen twice. */
     private static void readWindows(LocalKafkaBroker broker, LocalSchemaRegistry registry, String topic, Map<String, Long> counted,
                                     List<String> duplicates) {
         AvroSerde<WindowStats> serde = AvroSerde.specific(WindowStats.class);
@@ -210,31 +211,32 @@ class InstanceChurnIT {
         counted.clear();
         duplicates.clear();
         Set<String> seen = new HashSet<>();
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream().map(p -> new TopicPartition(topic, p.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
-            while (partitions.stream().anyMatch(p -> consumer.position(p) < ends.get(p))) {
-                consumer.poll(Duration.ofMillis(200)).forEach(r -> {
-                    WindowStats w = serde.deserializer().deserialize(topic, r.value());
-                    if (w.getOperation() == null && w.getService().startsWith("svc-")) {
-                        String window = w.getService() + " " + w.getWindowStart();
-                        counted.merge(window, w.getRequestCount(), Long::sum);
-                        if (!seen.add(window)) {
-                            duplicates.add(window);
-                        }
-                    }
-                });
+        readAll(broker, topic, r -> {
+            WindowStats w = serde.deserializer().deserialize(topic, r.value());
+            if (w.getOperation() == null && w.getService().startsWith("svc-")) {
+                String window = w.getService() + " " + w.getWindowStart();
+                counted.merge(window, w.getRequestCount(), Long::sum);
+                if (!seen.add(window)) {
+                    duplicates.add(window);
+                }
             }
-        }
+        });
     }
 
-    /** Records per service and window in an input or repartition topic (read committed, both keyed by service), ticks left out. */
+    /** Records per service and window in an input or repartition topic (both keyed by service), ticks left out. */
     private static Map<String, Long> requestsIn(LocalKafkaBroker broker, String topic) {
         Map<String, Long> seen = new HashMap<>();
+        readAll(broker, topic, r -> {
+            String service = new String(r.key(), StandardCharsets.UTF_8);
+            if (service.startsWith("svc-")) {
+                seen.merge(service + " " + Instant.ofEpochMilli(r.timestamp() - Math.floorMod(r.timestamp(), WINDOW_MS)), 1L, Long::sum);
+            }
+        });
+        return seen;
+    }
+
+    /** Every committed record of the topic, from the start to its current end. */
+    private static void readAll(LocalKafkaBroker broker, String topic, java.util.function.Consumer<ConsumerRecord<byte[], byte[]>> each) {
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
@@ -243,15 +245,9 @@ class InstanceChurnIT {
             consumer.seekToBeginning(partitions);
             Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
             while (partitions.stream().anyMatch(p -> consumer.position(p) < ends.get(p))) {
-                consumer.poll(Duration.ofMillis(200)).forEach(r -> {
-                    String service = new String(r.key(), StandardCharsets.UTF_8);
-                    if (service.startsWith("svc-")) {
-                        seen.merge(service + " " + Instant.ofEpochMilli(r.timestamp() - Math.floorMod(r.timestamp(), WINDOW_MS)), 1L, Long::sum);
-                    }
-                });
+                consumer.poll(Duration.ofMillis(200)).forEach(each);
             }
         }
-        return seen;
     }
 
     /** The load runs meanwhile: this is the time between two membership changes, not a wait for a condition. */
