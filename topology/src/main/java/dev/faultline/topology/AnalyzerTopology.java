@@ -14,7 +14,6 @@ import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
-import org.apache.kafka.streams.state.WindowStore;
 
 import dev.faultline.schema.ClassifiedLog;
 import dev.faultline.schema.DegradationChange;
@@ -88,9 +87,8 @@ public final class AnalyzerTopology {
         builder.addStateStore(keyValueStore(Names.SERVICE_HEARTBEATS_STORE, Serdes.String(), serdes.heartbeats()).withCachingEnabled());
         builder.addStateStore(keyValueStore(Names.SERVICE_HEALTH_STORE, Serdes.String(), serdes.healthStates()));
         builder.addStateStore(keyValueStore(Names.LOG_TEMPLATES_STORE, Serdes.String(), serdes.templates()));
-        builder.addStateStore(historyStore(Names.WINDOW_HISTORY_STORE, config.queryHistory(), false, serdes.windowStats()));
-        // Several fault events of one service can share a timestamp: keep them all.
-        builder.addStateStore(historyStore(Names.FAULT_HISTORY_STORE, config.queryHistory(), true, serdes.faultEvents()));
+        builder.addStateStore(keyValueStore(Names.WINDOW_HISTORY_STORE, Serdes.Bytes(), serdes.windowStats()));
+        builder.addStateStore(keyValueStore(Names.FAULT_HISTORY_STORE, Serdes.Bytes(), serdes.faultEvents()));
 
         KStream<String, Signal> byService = requests
             .merge(metrics, Named.as(Names.SIGNALS_MERGE_METRICS))
@@ -108,7 +106,8 @@ public final class AnalyzerTopology {
         KStream<String, SpecificRecord> health = byService
             .process(() -> new ServiceWindowsProcessor(config.windowSize(), config.windowGrace()),
                 Named.as(Names.SERVICE_WINDOWS_AGGREGATE), Names.SERVICE_WINDOWS_STORE, Names.SERVICE_HEARTBEATS_STORE)
-            .process(() -> new HealthProcessor(config::healthRulesFor, config.livenessCheckInterval(), config.livenessReplayLag()),
+            .process(() -> new HealthProcessor(config::healthRulesFor, config.livenessCheckInterval(), config.livenessReplayLag(),
+                    config.queryHistory()),
                 Named.as(Names.HEALTH), Names.SERVICE_HEALTH_STORE, Names.SERVICE_HEARTBEATS_STORE,
                 Names.WINDOW_HISTORY_STORE, Names.FAULT_HISTORY_STORE);
 
@@ -129,13 +128,6 @@ public final class AnalyzerTopology {
             .noDefaultBranch();
 
         return builder.build();
-    }
-
-    /** Time-ordered history, kept for {@code retention}; a segment's worth is dropped at a time. */
-    private static <V> StoreBuilder<WindowStore<String, V>> historyStore(String name, java.time.Duration retention, boolean duplicates,
-                                                                        org.apache.kafka.common.serialization.Serde<V> serde) {
-        return Stores.windowStoreBuilder(Stores.persistentWindowStore(name, retention, java.time.Duration.ofMillis(1), duplicates),
-            Serdes.String(), serde);
     }
 
     private static <K, V> StoreBuilder<KeyValueStore<K, V>> keyValueStore(String name, org.apache.kafka.common.serialization.Serde<K> keySerde,

@@ -41,10 +41,16 @@ public final class Names {
     public static final String HEALTH = "service-health-evaluator";
     /** Health per service (faults, level, liveness); changelog {@code <application.id>-service-health-changelog}. */
     public static final String SERVICE_HEALTH_STORE = "service-health";
-    /** Closed service windows kept for queries; changelog {@code <application.id>-window-history-changelog}. */
-    public static final String WINDOW_HISTORY_STORE = "window-history";
-    /** Fault events kept for queries, by service; changelog {@code <application.id>-fault-history-changelog}. */
-    public static final String FAULT_HISTORY_STORE = "fault-history";
+    /**
+     * Closed service windows kept for queries; changelog {@code <application.id>-service-window-history-changelog}.
+     * A key-value store (see {@code ServiceHistory}); the window store it replaced was named {@code window-history}.
+     */
+    public static final String WINDOW_HISTORY_STORE = "service-window-history";
+    /**
+     * Fault events kept for queries, by service; changelog {@code <application.id>-service-fault-history-changelog}.
+     * A key-value store; the window store it replaced was named {@code fault-history}.
+     */
+    public static final String FAULT_HISTORY_STORE = "service-fault-history";
     public static final String HEALTH_OUTPUT = "health-output-";
     public static final String FAULT_EVENTS_BRANCH = "fault-events";
     public static final String DEGRADATION_CHANGES_BRANCH = "degradation-changes";

@@ -38,8 +38,8 @@ class TopologyNamesTest {
         }));
         description.globalStores().forEach(g -> stores.addAll(g.processor().stores()));
 
-        assertThat(stores).containsExactly("classification-rules", "fault-history", "log-templates", "service-health", "service-heartbeats", "service-windows",
-            "window-history");
+        assertThat(stores).containsExactly("classification-rules", "log-templates", "service-fault-history", "service-health", "service-heartbeats", "service-window-history",
+            "service-windows");
         assertThat(topics).containsExactly("faultline.classified-logs", "faultline.degradation-changes", "faultline.fault-events",
             "faultline.window-stats", "signals-by-service-repartition");
         assertThat(processors).contains("requests-source", "requests-validate", "metrics-source", "metrics-validate", "logs-source",

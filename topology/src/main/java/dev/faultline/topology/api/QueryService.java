@@ -9,19 +9,17 @@ import java.util.Optional;
 import java.util.function.Predicate;
 
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyQueryMetadata;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.LagInfo;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
-import org.apache.kafka.streams.kstream.Windowed;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.QueryableStoreType;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
-import org.apache.kafka.streams.state.ReadOnlyWindowStore;
-import org.apache.kafka.streams.state.WindowStoreIterator;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -35,6 +33,7 @@ import dev.faultline.schema.internal.ServiceHealthState;
 import dev.faultline.schema.internal.TemplateRecord;
 import dev.faultline.topology.Names;
 import dev.faultline.topology.processors.HeartbeatProcessor;
+import dev.faultline.topology.processors.ServiceHistory;
 import dev.faultline.topology.processors.TemplateProcessor;
 
 /**
@@ -93,29 +92,22 @@ public final class QueryService {
     }
 
     public ArrayNode windows(String service, int partition, boolean stale, Instant from, Instant to, int limit) {
-        ReadOnlyWindowStore<String, WindowStats> history = store(Names.WINDOW_HISTORY_STORE, QueryableStoreTypes.windowStore(),
+        ReadOnlyKeyValueStore<Bytes, WindowStats> history = store(Names.WINDOW_HISTORY_STORE, QueryableStoreTypes.keyValueStore(),
             Optional.of(partition), stale);
-        ArrayNode windows = AvroJson.MAPPER.createArrayNode();
-        try (WindowStoreIterator<WindowStats> it = history.fetch(service, from, to)) {
-            while (it.hasNext() && windows.size() < limit) {
-                windows.add(AvroJson.of(it.next().value));
-            }
-        }
-        return windows;
+        ArrayNode out = AvroJson.MAPPER.createArrayNode();
+        ServiceHistory.fetch(history, service, from.toEpochMilli(), to.toEpochMilli(), limit).forEach(w -> out.add(AvroJson.of(w)));
+        return out;
     }
 
     /** The service's templates most frequent in [from, to], with their text and an example line. */
     public ArrayNode templates(String service, int partition, boolean stale, Instant from, Instant to, int limit) {
-        ReadOnlyWindowStore<String, WindowStats> history = store(Names.WINDOW_HISTORY_STORE, QueryableStoreTypes.windowStore(),
+        ReadOnlyKeyValueStore<Bytes, WindowStats> history = store(Names.WINDOW_HISTORY_STORE, QueryableStoreTypes.keyValueStore(),
             Optional.of(partition), stale);
         ReadOnlyKeyValueStore<String, TemplateRecord> templates = store(Names.LOG_TEMPLATES_STORE, QueryableStoreTypes.keyValueStore(),
             Optional.of(partition), stale);
         Map<String, Long> counts = new java.util.HashMap<>();
-        try (WindowStoreIterator<WindowStats> it = history.fetch(service, from, to)) {
-            while (it.hasNext()) {
-                it.next().value.getLogsByTemplate().forEach((id, count) -> counts.merge(id, count, Long::sum));
-            }
-        }
+        ServiceHistory.fetch(history, service, from.toEpochMilli(), to.toEpochMilli(), Integer.MAX_VALUE)
+            .forEach(window -> window.getLogsByTemplate().forEach((id, count) -> counts.merge(id, count, Long::sum)));
         ArrayNode out = AvroJson.MAPPER.createArrayNode();
         counts.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(limit).forEach(e -> {
             ObjectNode node = out.addObject();
@@ -152,16 +144,9 @@ public final class QueryService {
 
     /** Fault events in [from, to], newest first, of the services this instance is active for. */
     public ArrayNode faultEvents(Instant from, Instant to, Predicate<FaultEvent> filter, int limit) {
-        ReadOnlyWindowStore<String, FaultEvent> history = store(Names.FAULT_HISTORY_STORE, QueryableStoreTypes.windowStore(), Optional.empty());
-        List<FaultEvent> events = new ArrayList<>();
-        try (KeyValueIterator<Windowed<String>, FaultEvent> it = history.fetchAll(from, to)) {
-            while (it.hasNext()) {
-                FaultEvent event = it.next().value;
-                if (filter.test(event)) {
-                    events.add(event);
-                }
-            }
-        }
+        ReadOnlyKeyValueStore<Bytes, FaultEvent> history = store(Names.FAULT_HISTORY_STORE, QueryableStoreTypes.keyValueStore(), Optional.empty());
+        List<FaultEvent> events = ServiceHistory.fetchAll(history, from.toEpochMilli(), to.toEpochMilli())
+            .stream().filter(filter).toList();
         ArrayNode out = AvroJson.MAPPER.createArrayNode();
         events.stream().sorted(Comparator.comparing(FaultEvent::getEventTime).reversed()).limit(limit).forEach(e -> out.add(AvroJson.of(e)));
         return out;

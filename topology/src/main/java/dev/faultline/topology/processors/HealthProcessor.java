@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -13,7 +14,6 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
-import org.apache.kafka.streams.state.WindowStore;
 
 import dev.faultline.schema.FaultEvent;
 import dev.faultline.schema.WindowStats;
@@ -41,16 +41,19 @@ public final class HealthProcessor implements Processor<String, ClosedWindow, St
     private final java.util.function.Function<String, HealthRules> rulesFor;
     private final Duration checkInterval;
     private final Duration replayLag;
+    private final Duration history;
     private ProcessorContext<String, SpecificRecord> context;
     private KeyValueStore<String, ServiceHealthState> health;
     private KeyValueStore<String, Heartbeat> heartbeats;
-    private WindowStore<String, WindowStats> windowHistory;
-    private WindowStore<String, FaultEvent> faultHistory;
+    private ServiceHistory<WindowStats> windowHistory;
+    private ServiceHistory<FaultEvent> faultHistory;
 
-    public HealthProcessor(java.util.function.Function<String, HealthRules> rulesFor, Duration checkInterval, Duration replayLag) {
+    public HealthProcessor(java.util.function.Function<String, HealthRules> rulesFor, Duration checkInterval, Duration replayLag,
+                           Duration history) {
         this.rulesFor = rulesFor;
         this.checkInterval = checkInterval;
         this.replayLag = replayLag;
+        this.history = history;
     }
 
     @Override
@@ -58,8 +61,8 @@ public final class HealthProcessor implements Processor<String, ClosedWindow, St
         this.context = context;
         this.health = context.getStateStore(Names.SERVICE_HEALTH_STORE);
         this.heartbeats = context.getStateStore(Names.SERVICE_HEARTBEATS_STORE);
-        this.windowHistory = context.getStateStore(Names.WINDOW_HISTORY_STORE);
-        this.faultHistory = context.getStateStore(Names.FAULT_HISTORY_STORE);
+        this.windowHistory = new ServiceHistory<>(context.<KeyValueStore<Bytes, WindowStats>>getStateStore(Names.WINDOW_HISTORY_STORE), history);
+        this.faultHistory = new ServiceHistory<>(context.<KeyValueStore<Bytes, FaultEvent>>getStateStore(Names.FAULT_HISTORY_STORE), history);
         context.schedule(checkInterval, PunctuationType.WALL_CLOCK_TIME, this::checkLiveness);
     }
 
@@ -67,7 +70,7 @@ public final class HealthProcessor implements Processor<String, ClosedWindow, St
     public void process(Record<String, ClosedWindow> record) {
         ClosedWindow window = record.value();
         long time = window.stats().getWindowEnd().toEpochMilli();
-        windowHistory.put(record.key(), window.stats(), window.stats().getWindowStart().toEpochMilli());
+        windowHistory.put(record.key(), window.stats().getWindowStart().toEpochMilli(), "", window.stats());
         context.forward(new Record<>(record.key(), window.stats(), time));
         for (WindowStats operation : window.operations()) {
             context.forward(new Record<>(record.key(), operation, time));
@@ -113,7 +116,7 @@ public final class HealthProcessor implements Processor<String, ClosedWindow, St
     private void forward(String service, List<SpecificRecord> outputs, long time) {
         for (SpecificRecord output : outputs) {
             if (output instanceof FaultEvent event) {
-                faultHistory.put(service, event, event.getEventTime().toEpochMilli());
+                faultHistory.put(service, event.getEventTime().toEpochMilli(), event.getFaultId() + "/" + event.getType(), event);
             }
             context.forward(new Record<>(service, output, time));
         }
