@@ -64,7 +64,6 @@ public final class ServiceWindow {
         boolean error = RequestStats.isError(request);
         acc.setRequestCount(acc.getRequestCount() + 1);
         acc.setErrorCount(acc.getErrorCount() + (error ? 1 : 0));
-        acc.setLatency(sketches.add(null, acc.getLatency(), request.getDurationMs()));
         String operation = capped(acc.getOperations(), request.getOperation(), MAX_OPERATIONS);
         OperationAccumulator op = acc.getOperations().computeIfAbsent(operation, o -> OperationAccumulator.newBuilder().build());
         op.setRequestCount(op.getRequestCount() + 1);
@@ -75,7 +74,7 @@ public final class ServiceWindow {
         }
     }
 
-    /** The decoded latency sketches of one open window: the service's (key null) and its operations'. */
+    /** The decoded latency sketches of one open window's operations. */
     public static final class Sketches {
         private final Map<String, LatencySketch> decoded = new HashMap<>();
 
@@ -126,21 +125,36 @@ public final class ServiceWindow {
         return line.length() > MAX_SAMPLE_CHARS ? line.substring(0, MAX_SAMPLE_CHARS) : line;
     }
 
+    /**
+     * The service's latency is the merge of its operations' sketches (every request is in exactly
+     * one, "(other)" included; merging DDSketches of one mapping is exact), so a request updates
+     * and encodes one sketch, not two. {@code acc.latency}, written by earlier versions, is unused.
+     */
     public static ClosedWindow close(WindowAccumulator acc, String service, Instant start, Instant end, String version) {
-        WindowStats stats = stats(service, null, start, end, version, acc.getRequestCount(), acc.getErrorCount(), acc.getLatency());
+        Map<String, LatencySketch> opLatency = new TreeMap<>();
+        LatencySketch latency = null;
+        for (Map.Entry<String, OperationAccumulator> op : acc.getOperations().entrySet()) {
+            if (op.getValue().getLatency() != null) {
+                LatencySketch sketch = LatencySketch.fromBytes(toArray(op.getValue().getLatency()));
+                opLatency.put(op.getKey(), sketch);
+                latency = latency == null ? new LatencySketch() : latency;
+                latency.merge(sketch);
+            }
+        }
+        WindowStats stats = stats(service, null, start, end, version, acc.getRequestCount(), acc.getErrorCount(), latency);
         stats.setResources(new ArrayList<>(new TreeMap<>(acc.getResources()).values()));
         stats.setLogsBySeverity(new HashMap<>(acc.getLogsBySeverity()));
         stats.setLogsByKind(new HashMap<>(acc.getLogsByKind()));
         stats.setLogsByTemplate(new HashMap<>(acc.getLogsByTemplate()));
         List<WindowStats> operations = new ArrayList<>();
         new TreeMap<>(acc.getOperations()).forEach((operation, op) ->
-            operations.add(stats(service, operation, start, end, version, op.getRequestCount(), op.getErrorCount(), op.getLatency())));
+            operations.add(stats(service, operation, start, end, version, op.getRequestCount(), op.getErrorCount(), opLatency.get(operation))));
         return new ClosedWindow(stats, operations, Map.copyOf(acc.getSampleLogs()), List.copyOf(acc.getErrorTraceIds()),
             new java.util.TreeMap<>(acc.getNewTemplates()));
     }
 
     private static WindowStats stats(String service, String operation, Instant start, Instant end, String version,
-                                     long requests, long errors, java.nio.ByteBuffer latency) {
+                                     long requests, long errors, LatencySketch latency) {
         double seconds = Math.max(1, end.toEpochMilli() - start.toEpochMilli()) / 1000.0;
         WindowStats.Builder stats = WindowStats.newBuilder()
             .setAnalyzerVersion(version).setEventTime(end).setService(service).setOperation(operation)
@@ -149,9 +163,8 @@ public final class ServiceWindow {
             .setErrorRate(requests == 0 ? 0 : (double) errors / requests)
             .setThroughput(requests / seconds);
         if (latency != null) {
-            LatencySketch sketch = LatencySketch.fromBytes(toArray(latency));
-            stats.setLatencyP50Ms(sketch.quantile(0.50)).setLatencyP95Ms(sketch.quantile(0.95))
-                .setLatencyP99Ms(sketch.quantile(0.99)).setLatencyMaxMs(sketch.max());
+            stats.setLatencyP50Ms(latency.quantile(0.50)).setLatencyP95Ms(latency.quantile(0.95))
+                .setLatencyP99Ms(latency.quantile(0.99)).setLatencyMaxMs(latency.max());
         }
         return stats.build();
     }

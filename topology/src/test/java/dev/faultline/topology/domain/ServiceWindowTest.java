@@ -59,6 +59,23 @@ class ServiceWindowTest {
     }
 
     @Test
+    void shouldGiveTheServiceTheLatencyOfAllItsOperationsTogether() {
+        WindowAccumulator acc = ServiceWindow.empty();
+        for (int i = 1; i <= 100; i++) {
+            ServiceWindow.add(acc, RequestEvent.newBuilder().setService("api").setOperation(i <= 50 ? "GET /fast" : "GET /slow")
+                .setStartTime(T0).setDurationMs(i).setStatus(SpanStatus.OK).build());
+        }
+
+        ClosedWindow closed = ServiceWindow.close(acc, "api", T0, T0.plusSeconds(60), "v");
+
+        assertThat(closed.stats().getLatencyP50Ms()).isCloseTo(50, org.assertj.core.data.Percentage.withPercentage(1));
+        assertThat(closed.stats().getLatencyP99Ms()).isCloseTo(99, org.assertj.core.data.Percentage.withPercentage(1));
+        assertThat(closed.stats().getLatencyMaxMs()).isEqualTo(100);
+        assertThat(closed.operations()).extracting(s -> s.getOperation(), s -> s.getLatencyMaxMs())
+            .containsExactly(org.assertj.core.groups.Tuple.tuple("GET /fast", 50.0), org.assertj.core.groups.Tuple.tuple("GET /slow", 100.0));
+    }
+
+    @Test
     void shouldSummarizeAClosedWindow() {
         WindowAccumulator acc = ServiceWindow.empty();
         for (int i = 1; i <= 100; i++) {
