@@ -23,8 +23,16 @@ public final class AvroSerializer<T extends IndexedRecord> implements Serializer
     private SchemaRegistryClient client;
     private SerdeConfig config;
     private boolean isKey;
-    private final Map<String, Map<Schema, Integer>> idsBySubject = new ConcurrentHashMap<>();
+    /** By topic, not subject: the subject is a function of topic and schema, and building its name per record costs. */
+    private final Map<String, Map<Schema, Integer>> idsByTopic = new ConcurrentHashMap<>();
     private final Map<Schema, DatumWriter<T>> writers = new ConcurrentHashMap<>();
+    /** Per thread, reused: a buffered encoder writes its output in a few chunks instead of byte by byte. */
+    private final ThreadLocal<Buffer> buffers = ThreadLocal.withInitial(Buffer::new);
+
+    private static final class Buffer {
+        final ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+        BinaryEncoder encoder;
+    }
 
     public AvroSerializer() {
     }
@@ -53,16 +61,18 @@ public final class AvroSerializer<T extends IndexedRecord> implements Serializer
         }
         Schema schema = record.getSchema();
         int id = schemaId(topic, schema);
-        ByteArrayOutputStream out = new ByteArrayOutputStream(64);
+        Buffer buffer = buffers.get();
+        ByteArrayOutputStream out = buffer.out;
+        out.reset();
         out.write(WireFormat.MAGIC_BYTE);
         out.write(id >>> 24);
         out.write(id >>> 16);
         out.write(id >>> 8);
         out.write(id);
         try {
-            BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
-            writers.computeIfAbsent(schema, SpecificDatumWriter::new).write(record, encoder);
-            encoder.flush();
+            buffer.encoder = EncoderFactory.get().binaryEncoder(out, buffer.encoder);
+            writers.computeIfAbsent(schema, SpecificDatumWriter::new).write(record, buffer.encoder);
+            buffer.encoder.flush();
         } catch (IOException | RuntimeException e) {
             throw new SerializationException("Cannot write " + schema.getFullName() + " to topic " + topic + ": " + e.getMessage(), e);
         }
@@ -81,8 +91,9 @@ public final class AvroSerializer<T extends IndexedRecord> implements Serializer
     }
 
     private int schemaId(String topic, Schema schema) {
-        String subject = config.subjectNameStrategy(isKey).subject(topic, isKey, schema);
-        return idsBySubject.computeIfAbsent(subject, s -> new ConcurrentHashMap<>()).computeIfAbsent(schema, s -> {
+        Integer known = idsByTopic.computeIfAbsent(topic, t -> new ConcurrentHashMap<>()).get(schema);
+        return known != null ? known : idsByTopic.get(topic).computeIfAbsent(schema, s -> {
+            String subject = config.subjectNameStrategy(isKey).subject(topic, isKey, s);
             try {
                 return config.autoRegisterSchemas() ? client.register(subject, s) : client.lookup(subject, s).id();
             } catch (SchemaRegistryException e) {

@@ -64,8 +64,10 @@ public final class Validation {
         if (value.length() > MAX_NAME_LENGTH) {
             return Optional.of(field + " is longer than " + MAX_NAME_LENGTH + " characters");
         }
-        if (value.chars().anyMatch(Character::isISOControl)) {
-            return Optional.of(field + " contains control characters");
+        for (int i = 0; i < value.length(); i++) { // per record: a loop, not a stream
+            if (Character.isISOControl(value.charAt(i))) {
+                return Optional.of(field + " contains control characters");
+            }
         }
         // Avro decodes invalid UTF-8 to replacement characters: the name was garbled on the way.
         if (value.indexOf('\uFFFD') >= 0) {
