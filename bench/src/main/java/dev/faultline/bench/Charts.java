@@ -12,7 +12,7 @@ import java.util.List;
 
 import javax.imageio.ImageIO;
 
-/** The benchmark's PNG: input throughput and consumer lag over time, one line per run (Java2D, headless). */
+/** The benchmarks' PNGs: throughput, lag and memory over time (Java2D, headless). */
 final class Charts {
     private static final Color[] COLORS = {new Color(0x1f77b4), new Color(0xff7f0e), new Color(0x2ca02c), new Color(0xd62728),
         new Color(0x9467bd), new Color(0x8c564b), new Color(0xe377c2), new Color(0x7f7f7f)};
@@ -22,24 +22,54 @@ final class Charts {
     private Charts() {
     }
 
+    /** One line of a panel. */
+    private record Series(double[] seconds, double[] values) {
+        static Series of(LoadBenchmark.Run run, double[] values) {
+            return new Series(run.samples().stream().mapToDouble(LoadBenchmark.Sample::seconds).toArray(), values);
+        }
+    }
+
     static void throughputAndLag(List<LoadBenchmark.Run> runs, Path file) throws IOException {
+        List<String> legend = runs.stream().map(run -> String.format("%s, %s, %,d services: %,.0f records/s sustained", run.topology(),
+            run.guarantee(), run.services(), run.recordsPerSecond())).toList();
+        draw(file, legend,
+            new Panel("input records/s (per sample)", runs.stream().map(run -> Series.of(run, rates(run))).toList()),
+            new Panel("consumer lag (records not yet consumed)",
+                runs.stream().map(run -> Series.of(run, run.samples().stream().mapToDouble(LoadBenchmark.Sample::lag).toArray())).toList()));
+    }
+
+    /** The steady-state run: memory (MiB) and lag over time. */
+    static void memory(LoadBenchmark.Run run, Path file) throws IOException {
+        java.util.function.Function<java.util.function.ToLongFunction<LoadBenchmark.Sample>, Series> mib = measure ->
+            Series.of(run, run.samples().stream().mapToDouble(s -> measure.applyAsLong(s) / 1048576.0).toArray());
+        draw(file, List.of("heap in use after the latest collection", "resident set", "RocksDB block cache (memtables included)"),
+            new Panel(String.format("memory, MiB (%,d services, %s)", run.services(), run.guarantee()),
+                List.of(mib.apply(LoadBenchmark.Sample::heapBytes), mib.apply(LoadBenchmark.Sample::rssBytes),
+                    mib.apply(LoadBenchmark.Sample::rocksDbBytes))),
+            new Panel("consumer lag (records not yet consumed)",
+                List.of(Series.of(run, run.samples().stream().mapToDouble(LoadBenchmark.Sample::lag).toArray()))));
+    }
+
+    private record Panel(String title, List<Series> series) {
+    }
+
+    private static void draw(Path file, List<String> legend, Panel... panels) throws IOException {
         System.setProperty("java.awt.headless", "true");
-        BufferedImage image = new BufferedImage(WIDTH, 2 * PANEL + 60 + 22 * runs.size(), BufferedImage.TYPE_INT_RGB);
+        BufferedImage image = new BufferedImage(WIDTH, panels.length * PANEL + 60 + 22 * legend.size(), BufferedImage.TYPE_INT_RGB);
         Graphics2D g = image.createGraphics();
         g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
         g.setColor(Color.WHITE);
         g.fillRect(0, 0, image.getWidth(), image.getHeight());
-        panel(g, runs, 0, "input records/s (per half-second sample)", Charts::rates);
-        panel(g, runs, PANEL, "consumer lag (records not yet consumed)", run -> run.samples().stream().mapToDouble(LoadBenchmark.Sample::lag).toArray());
+        for (int i = 0; i < panels.length; i++) {
+            panel(g, panels[i], i * PANEL);
+        }
         g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 13));
-        for (int i = 0; i < runs.size(); i++) {
-            LoadBenchmark.Run run = runs.get(i);
-            int y = 2 * PANEL + 40 + 22 * i;
+        for (int i = 0; i < legend.size(); i++) {
+            int y = panels.length * PANEL + 40 + 22 * i;
             g.setColor(COLORS[i % COLORS.length]);
             g.fillRect(70, y - 10, 20, 10);
             g.setColor(Color.BLACK);
-            g.drawString(String.format("%s, %s, %,d services: %,.0f records/s sustained", run.topology(), run.guarantee(), run.services(),
-                run.recordsPerSecond()), 100, y);
+            g.drawString(legend.get(i), 100, y);
         }
         g.dispose();
         ImageIO.write(image, "png", file.toFile());
@@ -55,18 +85,17 @@ final class Charts {
         return rates;
     }
 
-    private static void panel(Graphics2D g, List<LoadBenchmark.Run> runs, int top, String title,
-                              java.util.function.Function<LoadBenchmark.Run, double[]> values) {
+    private static void panel(Graphics2D g, Panel panel, int top) {
         int left = 90;
         int right = WIDTH - 30;
         int plotTop = top + 40;
         int bottom = top + PANEL - 30;
-        double maxT = runs.stream().mapToDouble(r -> r.samples().get(r.samples().size() - 1).seconds()).max().orElse(1);
-        double maxV = runs.stream().flatMapToDouble(r -> java.util.Arrays.stream(values.apply(r))).max().orElse(1);
+        double maxT = panel.series().stream().mapToDouble(s -> s.seconds()[s.seconds().length - 1]).max().orElse(1);
+        double maxV = panel.series().stream().flatMapToDouble(s -> java.util.Arrays.stream(s.values())).max().orElse(1);
         maxV = maxV <= 0 ? 1 : maxV * 1.05;
         g.setColor(Color.BLACK);
         g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 15));
-        g.drawString(title, left, top + 25);
+        g.drawString(panel.title(), left, top + 25);
         g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
         g.drawLine(left, bottom, right, bottom);
         g.drawLine(left, plotTop, left, bottom);
@@ -80,13 +109,14 @@ final class Charts {
             g.drawString(String.format("%.0f s", maxT * i / 4), x - 10, bottom + 15);
         }
         g.setStroke(new BasicStroke(1.6f));
-        for (int r = 0; r < runs.size(); r++) {
-            LoadBenchmark.Run run = runs.get(r);
-            double[] v = values.apply(run);
+        for (int r = 0; r < panel.series().size(); r++) {
+            Series series = panel.series().get(r);
+            double[] t = series.seconds();
+            double[] v = series.values();
             g.setColor(COLORS[r % COLORS.length]);
             for (int i = 1; i < v.length; i++) {
-                int x1 = left + (int) ((right - left) * run.samples().get(i - 1).seconds() / maxT);
-                int x2 = left + (int) ((right - left) * run.samples().get(i).seconds() / maxT);
+                int x1 = left + (int) ((right - left) * t[i - 1] / maxT);
+                int x2 = left + (int) ((right - left) * t[i] / maxT);
                 int y1 = bottom - (int) ((bottom - plotTop) * v[i - 1] / maxV);
                 int y2 = bottom - (int) ((bottom - plotTop) * v[i] / maxV);
                 g.drawLine(x1, y1, x2, y2);

@@ -94,16 +94,17 @@ public final class LoadBenchmark {
                     admin.createTopics(List.of(new NewTopic(prefix + ".pass-through", PARTITIONS, (short) 1))).all().get();
                 }
                 produce(input, services, records);
+                if (runs.isEmpty()) {
+                    // Unmeasured: the first runs in a JVM pay for its JIT compilation, which would favour whichever topology ran later.
+                    for (String topology : List.of("pass-through", "analyzer")) {
+                        AnalyzerConfig config = config(broker, registry, prefix, "warm-up-" + topology, "at_least_once");
+                        measure(build(broker, topology, config, prefix), config, topology, "at_least_once", services, records);
+                    }
+                }
                 for (String guarantee : guarantees) {
                     for (String topology : List.of("pass-through", "analyzer")) {
                         AnalyzerConfig config = config(broker, registry, prefix, topology + "-" + guarantee, guarantee);
-                        Topology built = topology.equals("pass-through")
-                            ? PassThrough.build(config, prefix + ".pass-through")
-                            : AnalyzerTopology.build(config, new AnalyzerSerdes(config.kafka()));
-                        try (Admin admin = broker.admin()) {
-                            TopicProvisioner.ensure(admin, TopicProvisioner.topics(config));
-                        }
-                        Run run = measure(built, config, topology, guarantee, services, records);
+                        Run run = measure(build(broker, topology, config, prefix), config, topology, guarantee, services, records);
                         runs.add(run);
                         System.out.printf("%-12s %-16s %,7d services: %,9.0f records/s (%.1f s), heap max %d MiB, RSS max %d MiB, RocksDB max %d MiB%n",
                             topology, guarantee, services, run.recordsPerSecond(), run.seconds(), run.maxHeapBytes() >> 20,
@@ -133,6 +134,15 @@ public final class LoadBenchmark {
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out.resolve("load.json").toFile(), result);
         Charts.throughputAndLag(runs, out.resolve("load.png"));
         System.out.println("results: " + out.resolve("load.json") + ", chart: " + out.resolve("load.png"));
+    }
+
+    private static Topology build(LocalKafkaBroker broker, String topology, AnalyzerConfig config, String prefix) throws Exception {
+        try (Admin admin = broker.admin()) {
+            TopicProvisioner.ensure(admin, TopicProvisioner.topics(config));
+        }
+        return topology.equals("pass-through")
+            ? PassThrough.build(config, prefix + ".pass-through")
+            : AnalyzerTopology.build(config, new AnalyzerSerdes(config.kafka()));
     }
 
     static AnalyzerConfig config(LocalKafkaBroker broker, LocalSchemaRegistry registry, String prefix, String app, String guarantee) {
@@ -183,8 +193,7 @@ public final class LoadBenchmark {
             throws InterruptedException {
         Properties props = new Properties();
         props.putAll(config.kafka());
-        // The consumer's per-topic metrics name topics with dots as underscores.
-        Set<String> inputs = config.topics().inputs().stream().map(t -> t.replace('.', '_')).collect(java.util.stream.Collectors.toSet());
+        Set<String> inputs = consumerTopicNames(config);
         List<Sample> samples = new ArrayList<>();
         System.gc();
         long started;
@@ -214,8 +223,13 @@ public final class LoadBenchmark {
             samples.stream().mapToLong(Sample::rocksDbBytes).max().orElse(0), samples);
     }
 
+    /** The input topics as the consumer's per-topic metrics name them: dots become underscores. */
+    static Set<String> consumerTopicNames(AnalyzerConfig config) {
+        return config.topics().inputs().stream().map(t -> t.replace('.', '_')).collect(java.util.stream.Collectors.toSet());
+    }
+
     /** Input records fetched by the stream threads' consumers, from the consumers' own metrics. */
-    private static long consumed(KafkaStreams streams, Set<String> inputs) {
+    static long consumed(KafkaStreams streams, Set<String> inputs) {
         double total = 0;
         for (Map.Entry<MetricName, ? extends Metric> e : streams.metrics().entrySet()) {
             MetricName m = e.getKey();
@@ -232,7 +246,7 @@ public final class LoadBenchmark {
      * so the largest value): BoundedRocksDbConfig's write-buffer manager charges memtables to
      * that cache, so this is the total the bound applies to.
      */
-    private static long rocksDb(KafkaStreams streams) {
+    static long rocksDb(KafkaStreams streams) {
         double cache = 0;
         for (Map.Entry<MetricName, ? extends Metric> e : streams.metrics().entrySet()) {
             if (e.getKey().name().equals("block-cache-usage") && e.getValue().metricValue() instanceof Number number) {
@@ -242,7 +256,7 @@ public final class LoadBenchmark {
         return (long) cache;
     }
 
-    private static long rss() {
+    static long rss() {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
                 if (line.startsWith("VmRSS:")) {
