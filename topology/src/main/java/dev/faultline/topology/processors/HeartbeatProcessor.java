@@ -23,11 +23,16 @@ public final class HeartbeatProcessor implements FixedKeyProcessor<String, Signa
 
     private FixedKeyProcessorContext<String, Signal> context;
     private KeyValueStore<String, Heartbeat> heartbeats;
+    /** The task clock as last written: this processor is its only writer, so it is read from the store once per init. */
+    private Heartbeat clock;
+    private boolean clockRead;
 
     @Override
     public void init(FixedKeyProcessorContext<String, Signal> context) {
         this.context = context;
         this.heartbeats = context.getStateStore(Names.SERVICE_HEARTBEATS_STORE);
+        this.clock = null;
+        this.clockRead = false;
     }
 
     @Override
@@ -37,9 +42,13 @@ public final class HeartbeatProcessor implements FixedKeyProcessor<String, Signa
         if (previous == null || time.isAfter(previous.getLastSeen())) {
             heartbeats.put(record.key(), new Heartbeat(time, previous == null ? Liveness.ALIVE : previous.getLiveness(), null));
         }
-        Heartbeat clock = heartbeats.get(CLOCK_KEY);
+        if (!clockRead) {
+            clock = heartbeats.get(CLOCK_KEY);
+            clockRead = true;
+        }
         if (clock == null || time.isAfter(clock.getLastSeen())) {
-            heartbeats.put(CLOCK_KEY, new Heartbeat(time, Liveness.ALIVE, Instant.ofEpochMilli(context.currentSystemTimeMs())));
+            clock = new Heartbeat(time, Liveness.ALIVE, Instant.ofEpochMilli(context.currentSystemTimeMs()));
+            heartbeats.put(CLOCK_KEY, clock);
         }
         context.forward(record);
     }
