@@ -103,4 +103,20 @@ class TemplateScenariosTest {
             assertThat(l.getTemplateId()).isNotNull();
         });
     }
+
+    @Test
+    void shouldRebuildATreeEvictedFromMemoryFromTheStore() {
+        analyzer.log("billing", LogSeverity.ERROR, "settlement failed for batch 17", at(0, 1));
+        // More services than a task keeps trees for: billing's tree leaves memory.
+        for (int i = 0; i <= dev.faultline.topology.processors.TemplateProcessor.MAX_MINERS; i++) {
+            analyzer.log("svc-" + i, LogSeverity.ERROR, "disk quota exceeded on volume " + i, at(0, 2));
+        }
+        analyzer.log("billing", LogSeverity.ERROR, "settlement failed for batch 18", at(6, 1));
+
+        List<ClassifiedLog> billing = analyzer.classifiedLogs().stream().filter(l -> l.getService().equals("billing")).toList();
+        assertThat(billing).hasSize(2);
+        assertThat(billing.get(1).getTemplateId()).isEqualTo(billing.get(0).getTemplateId());
+        assertThat(billing.get(1).getTemplate()).isEqualTo("settlement failed for batch <*>");
+        assertThat(billing.get(1).getNewTemplate()).as("known before the learning period ended").isFalse();
+    }
 }

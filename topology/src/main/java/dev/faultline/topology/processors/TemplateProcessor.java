@@ -2,7 +2,7 @@ package dev.faultline.topology.processors;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 import org.apache.kafka.streams.KeyValue;
@@ -26,15 +26,23 @@ import dev.faultline.topology.domain.templates.TemplateMiner;
  * first line of an error-level template that appears after the service's learning period.
  * Each template is one small record in {@link Names#LOG_TEMPLATES_STORE} (changelogged), put
  * when it changes; a service's tree is rebuilt from its records on first use after a restart
- * or a rebalance, so no record ever carries a whole tree.
+ * or a rebalance, so no record ever carries a whole tree. Trees are kept in memory for the
+ * {@value #MAX_MINERS} services of the task that logged last; another service's tree is
+ * rebuilt from the store when it logs again, so memory does not grow with the number of services.
  */
 public final class TemplateProcessor implements FixedKeyProcessor<String, Signal, Signal> {
     static final char SEPARATOR = '\u0000';
     private static final int MAX_LINE = 1_000;
+    public static final int MAX_MINERS = 10_000;
 
     private final MinerSettings settings;
     private final Duration learningPeriod;
-    private final Map<String, TemplateMiner> miners = new HashMap<>();
+    private final Map<String, TemplateMiner> miners = new LinkedHashMap<>(1024, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, TemplateMiner> eldest) {
+            return size() > MAX_MINERS;
+        }
+    };
     private FixedKeyProcessorContext<String, Signal> context;
     private KeyValueStore<String, TemplateRecord> store;
 
@@ -51,6 +59,7 @@ public final class TemplateProcessor implements FixedKeyProcessor<String, Signal
     public void init(FixedKeyProcessorContext<String, Signal> context) {
         this.context = context;
         this.store = context.getStateStore(Names.LOG_TEMPLATES_STORE);
+        miners.clear(); // copies of what the store held; after a re-initialisation it may hold something else
     }
 
     @Override

@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,7 +22,13 @@ public final class TemplateMiner {
     private final MinerSettings settings;
     private final Node root = new Node();
     private final LinkedHashMap<String, LogTemplate> templates;
-    private final Matcher[] masks;
+    /**
+     * Matchers are reused rather than made per token; not being thread-safe they are per thread,
+     * and shared by all the miners a thread runs (one per service), which would otherwise hold
+     * a few hundred bytes of them each.
+     */
+    private static final ThreadLocal<Map<List<MinerSettings.Mask>, Matcher[]>> MATCHERS =
+        ThreadLocal.withInitial(IdentityHashMap::new);
 
     /** What a line was matched to. */
     public record Match(LogTemplate template, boolean created, boolean changed, List<String> parameters) {
@@ -38,7 +45,6 @@ public final class TemplateMiner {
         this.settings = settings;
         this.onEvicted = onEvicted;
         this.templates = new LinkedHashMap<>(16, 0.75f, true);
-        this.masks = settings.masks().stream().map(m -> m.pattern().matcher("")).toArray(Matcher[]::new);
     }
 
     public Match add(String line) {
@@ -83,6 +89,8 @@ public final class TemplateMiner {
      */
     String[] maskedTokens(String line) {
         String[] tokens = tokenize(line);
+        Matcher[] masks = MATCHERS.get().computeIfAbsent(settings.masks(),
+            all -> all.stream().map(m -> m.pattern().matcher("")).toArray(Matcher[]::new));
         for (int i = 0; i < tokens.length; i++) {
             String token = tokens[i];
             if (allDigits(token)) {
