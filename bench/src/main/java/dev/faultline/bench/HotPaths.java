@@ -34,9 +34,9 @@ import dev.faultline.topology.domain.templates.MinerSettings;
 import dev.faultline.topology.domain.templates.TemplateMiner;
 
 /**
- * JMH micro-benchmarks of the per-record and per-window hot paths. Run:
- * <pre>mvn -B -q install -DskipTests && java -cp "$(cat bench/target/classpath.txt)" org.openjdk.jmh.Main HotPaths -rf json -rff bench/target/jmh.json</pre>
- * (see the README for the classpath line).
+ * JMH micro-benchmarks of the per-record and per-window hot paths. Run (results in bench/target/jmh.json):
+ * <pre>mvn -B -q install -DskipTests && mvn -B -q -pl bench exec:exec -Dexec.executable=java \
+ *   -Dexec.args="-cp %classpath org.openjdk.jmh.Main HotPaths -rf json -rff target/jmh.json"</pre>
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
