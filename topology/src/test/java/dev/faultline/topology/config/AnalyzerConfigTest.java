@@ -47,6 +47,16 @@ class AnalyzerConfigTest {
         assertThat(config.kafka()).doesNotContainKey("analyzer.window.size.ms");
     }
 
+    @Test
+    void shouldCommitAtLeastOnceWorkEverySecondUnlessToldOtherwise() {
+        Map<String, String> settings = minimal();
+        assertThat(AnalyzerConfig.from(settings).kafka()).doesNotContainKey("commit.interval.ms");
+        settings.put("processing.guarantee", "at_least_once");
+        assertThat(AnalyzerConfig.from(settings).kafka()).containsEntry("commit.interval.ms", "1000");
+        settings.put("commit.interval.ms", "5000");
+        assertThat(AnalyzerConfig.from(settings).kafka()).containsEntry("commit.interval.ms", "5000");
+    }
+
     @ParameterizedTest(name = "{0}={1}")
     @CsvSource(delimiter = '|', value = {
         "analyzer.window.size.ms|500|analyzer.window.size.ms=500 is invalid: a whole number in [1000, 86400000]",
