@@ -5,7 +5,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -61,12 +60,7 @@ public final class ServiceWindowsProcessor implements Processor<String, Signal, 
     private KeyValueStore<Bytes, WindowAccumulator> windows;
     private KeyValueStore<String, Heartbeat> heartbeats;
     private long streamTime = Long.MIN_VALUE;
-    private final Map<Bytes, OpenWindow> decoded = new LinkedHashMap<>(1024, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<Bytes, OpenWindow> eldest) {
-            return size() > MAX_DECODED;
-        }
-    };
+    private final Map<Bytes, OpenWindow> decoded = new DecodedCopies<>(MAX_DECODED);
     /** Close time at or after which another window may be closable; unknown after (re)start. */
     private long nextClose = Long.MIN_VALUE;
 

@@ -2,7 +2,6 @@ package dev.faultline.topology.processors;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 import org.apache.kafka.streams.KeyValue;
@@ -37,12 +36,7 @@ public final class TemplateProcessor implements FixedKeyProcessor<String, Signal
 
     private final MinerSettings settings;
     private final Duration learningPeriod;
-    private final Map<String, TemplateMiner> miners = new LinkedHashMap<>(1024, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, TemplateMiner> eldest) {
-            return size() > MAX_MINERS;
-        }
-    };
+    private final Map<String, TemplateMiner> miners = new DecodedCopies<>(MAX_MINERS);
     private FixedKeyProcessorContext<String, Signal> context;
     private KeyValueStore<String, TemplateRecord> store;
 
@@ -59,7 +53,7 @@ public final class TemplateProcessor implements FixedKeyProcessor<String, Signal
     public void init(FixedKeyProcessorContext<String, Signal> context) {
         this.context = context;
         this.store = context.getStateStore(Names.LOG_TEMPLATES_STORE);
-        miners.clear(); // copies of what the store held; after a re-initialisation it may hold something else
+        miners.clear();
     }
 
     @Override
