@@ -91,8 +91,7 @@ public final class AvroSerializer<T extends IndexedRecord> implements Serializer
     }
 
     private int schemaId(String topic, Schema schema) {
-        Integer known = idsByTopic.computeIfAbsent(topic, t -> new ConcurrentHashMap<>()).get(schema);
-        return known != null ? known : idsByTopic.get(topic).computeIfAbsent(schema, s -> {
+        return idsByTopic.computeIfAbsent(topic, t -> new ConcurrentHashMap<>()).computeIfAbsent(schema, s -> {
             String subject = config.subjectNameStrategy(isKey).subject(topic, isKey, s);
             try {
                 return config.autoRegisterSchemas() ? client.register(subject, s) : client.lookup(subject, s).id();
