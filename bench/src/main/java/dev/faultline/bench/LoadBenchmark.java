@@ -169,24 +169,35 @@ public final class LoadBenchmark {
     static void produce(AnalyzerConfig config, int services, long records) {
         double eventsPerSecond = records / 1800.0;
         MixedStream stream = new MixedStream(services, Instant.now().minus(Duration.ofMinutes(31)), eventsPerSecond);
-        AvroSerializer<SpecificRecord> serializer = new AvroSerializer<>();
-        serializer.configure(config.kafka(), false);
         long started = System.nanoTime();
-        try (KafkaProducer<String, SpecificRecord> producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafka().get("bootstrap.servers"),
-                ProducerConfig.LINGER_MS_CONFIG, "20", ProducerConfig.BATCH_SIZE_CONFIG, "262144",
-                ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4"), new StringSerializer(), serializer)) {
+        try (KafkaProducer<String, SpecificRecord> producer = producer(config, ProducerConfig.BATCH_SIZE_CONFIG, "262144")) {
             for (long i = 0; i < records; i++) {
-                SpecificRecord record = stream.next();
-                String topic = switch (MixedStream.topicRole(record)) {
-                    case "requests" -> config.topics().requests();
-                    case "logs" -> config.topics().logs();
-                    default -> config.topics().metrics();
-                };
-                producer.send(new ProducerRecord<>(topic, null, MixedStream.eventTime(record), MixedStream.service(record), record));
+                producer.send(record(config, stream.next()));
             }
         }
         System.out.printf("produced %,d records over %,d services in %.1f s%n", records, services, (System.nanoTime() - started) / 1e9);
+    }
+
+    /** A producer of the mixed stream's records (compressed, lingering 20 ms), with {@code extra} producer settings. */
+    static KafkaProducer<String, SpecificRecord> producer(AnalyzerConfig config, String... extra) {
+        AvroSerializer<SpecificRecord> serializer = new AvroSerializer<>();
+        serializer.configure(config.kafka(), false);
+        Map<String, Object> settings = new HashMap<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafka().get("bootstrap.servers"),
+            ProducerConfig.LINGER_MS_CONFIG, "20", ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4"));
+        for (int i = 0; i < extra.length; i += 2) {
+            settings.put(extra[i], extra[i + 1]);
+        }
+        return new KafkaProducer<>(settings, new StringSerializer(), serializer);
+    }
+
+    /** A mixed-stream record to its input topic, keyed by service, timestamped with its event time. */
+    static ProducerRecord<String, SpecificRecord> record(AnalyzerConfig config, SpecificRecord record) {
+        String topic = switch (MixedStream.topicRole(record)) {
+            case "requests" -> config.topics().requests();
+            case "logs" -> config.topics().logs();
+            default -> config.topics().metrics();
+        };
+        return new ProducerRecord<>(topic, null, MixedStream.eventTime(record), MixedStream.service(record), record);
     }
 
     private static Run measure(Topology topology, AnalyzerConfig config, String name, String guarantee, int services, long records)

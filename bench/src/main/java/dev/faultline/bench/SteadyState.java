@@ -21,9 +21,6 @@ import java.util.concurrent.locks.LockSupport;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -31,7 +28,6 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 
 import dev.faultline.local.LocalKafkaBroker;
 import dev.faultline.local.LocalSchemaRegistry;
-import dev.faultline.serde.AvroSerializer;
 import dev.faultline.topology.AnalyzerSerdes;
 import dev.faultline.topology.AnalyzerTopology;
 import dev.faultline.topology.app.TopicProvisioner;
@@ -109,11 +105,7 @@ public final class SteadyState {
     private static void produceLive(AnalyzerConfig config, int services, double rate, Duration length, AtomicLong produced) {
         Instant start = Instant.now();
         MixedStream stream = new MixedStream(services, start, rate);
-        AvroSerializer<SpecificRecord> serializer = new AvroSerializer<>();
-        serializer.configure(config.kafka(), false);
-        try (KafkaProducer<String, SpecificRecord> producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafka().get("bootstrap.servers"),
-                ProducerConfig.LINGER_MS_CONFIG, "20", ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4"), new StringSerializer(), serializer)) {
+        try (KafkaProducer<String, SpecificRecord> producer = LoadBenchmark.producer(config)) {
             long end = start.plus(length).toEpochMilli();
             while (true) {
                 SpecificRecord record = stream.next();
@@ -125,12 +117,7 @@ public final class SteadyState {
                 if (ahead > 0) {
                     LockSupport.parkNanos(ahead * 1_000_000); // pacing to the wall clock, as live traffic arrives
                 }
-                String topic = switch (MixedStream.topicRole(record)) {
-                    case "requests" -> config.topics().requests();
-                    case "logs" -> config.topics().logs();
-                    default -> config.topics().metrics();
-                };
-                producer.send(new ProducerRecord<>(topic, null, eventTime, MixedStream.service(record), record));
+                producer.send(LoadBenchmark.record(config, record));
                 produced.incrementAndGet();
             }
         }
@@ -153,11 +140,11 @@ public final class SteadyState {
                     throw new IllegalStateException("the analyzer stopped: " + streams.state());
                 }
                 long consumed = LoadBenchmark.consumed(streams, inputs);
-                samples.add(new LoadBenchmark.Sample((System.nanoTime() - started) / 1e9, consumed, produced.get() - consumed,
-                    heapAfterGc(), LoadBenchmark.rss(), LoadBenchmark.rocksDb(streams)));
-                System.out.printf("%5.0f s: consumed %,d, lag %,d, heap after GC %d MiB, RSS %d MiB, RocksDB %d MiB%n",
-                    samples.get(samples.size() - 1).seconds(), consumed, produced.get() - consumed, heapAfterGc() >> 20,
-                    LoadBenchmark.rss() >> 20, LoadBenchmark.rocksDb(streams) >> 20);
+                LoadBenchmark.Sample sample = new LoadBenchmark.Sample((System.nanoTime() - started) / 1e9, consumed,
+                    produced.get() - consumed, heapAfterGc(), LoadBenchmark.rss(), LoadBenchmark.rocksDb(streams));
+                samples.add(sample);
+                System.out.printf("%5.0f s: consumed %,d, lag %,d, heap after GC %d MiB, RSS %d MiB, RocksDB %d MiB%n", sample.seconds(),
+                    sample.consumed(), sample.lag(), sample.heapBytes() >> 20, sample.rssBytes() >> 20, sample.rocksDbBytes() >> 20);
             }
         }
         LoadBenchmark.Sample last = samples.get(samples.size() - 1);
