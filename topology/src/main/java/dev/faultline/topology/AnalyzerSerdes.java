@@ -3,6 +3,8 @@ package dev.faultline.topology;
 import java.util.Map;
 
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
 
 import dev.faultline.schema.ClassificationRules;
 import dev.faultline.schema.ClassifiedLog;
@@ -21,6 +23,7 @@ import dev.faultline.serde.AvroSerde;
 import dev.faultline.serde.SchemaRegistryClient;
 import dev.faultline.serde.SchemaRegistryClients;
 import dev.faultline.serde.SerdeConfig;
+import dev.faultline.topology.domain.OpenWindow;
 
 /**
  * Every serde the topology uses, built in one place from the analyzer's settings and
@@ -56,8 +59,15 @@ public final class AnalyzerSerdes {
         return value(Signal.class);
     }
 
-    public AvroSerde<WindowAccumulator> windowAccumulators() {
+    private AvroSerde<WindowAccumulator> windowAccumulators() {
         return value(WindowAccumulator.class);
+    }
+
+    /** Open windows as their accumulator, sketches encoded on write and decoded as they are used. */
+    public Serde<OpenWindow> openWindows() {
+        AvroSerde<WindowAccumulator> accumulators = windowAccumulators();
+        return Serdes.serdeFrom((topic, window) -> accumulators.serializer().serialize(topic, window.encoded()),
+            (topic, bytes) -> bytes == null ? null : new OpenWindow(accumulators.deserializer().deserialize(topic, bytes)));
     }
 
     public AvroSerde<Heartbeat> heartbeats() {

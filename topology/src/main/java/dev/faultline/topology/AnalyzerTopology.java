@@ -33,6 +33,7 @@ import dev.faultline.topology.processors.RulesUpdater;
 import dev.faultline.topology.processors.ServiceWindowsProcessor;
 import dev.faultline.topology.processors.TemplateProcessor;
 import dev.faultline.topology.processors.ValidateProcessor;
+import dev.faultline.topology.stores.WriteBehindKeyValueStore;
 
 /**
  * The only place the analyzer's topology is built; {@code main} and the tests both use it.
@@ -48,6 +49,9 @@ import dev.faultline.topology.processors.ValidateProcessor;
  * the dead-letter topic. The only repartition is {@link Names#SIGNALS_BY_SERVICE}.
  */
 public final class AnalyzerTopology {
+    /** Keys a write-behind store holds per task before a commit (a few KiB each for open windows). */
+    static final int MAX_PENDING_WRITES = 10_000;
+
     private AnalyzerTopology() {
     }
 
@@ -81,10 +85,12 @@ public final class AnalyzerTopology {
             .processValues(() -> new ValidateProcessor<byte[], LogRecord>(config.topics().logs(), validation::problem), Named.as(Names.LOGS_VALIDATE))
             .processValues(() -> new ClassifyProcessor(config.classificationRules()), Named.as(Names.LOGS_CLASSIFY));
 
-        // Open windows and heartbeats change with every record: cached, so RocksDB and the changelogs see
-        // one write per key and commit instead of one per record.
-        builder.addStateStore(keyValueStore(Names.SERVICE_WINDOWS_STORE, Serdes.Bytes(), serdes.windowAccumulators()).withCachingEnabled());
-        builder.addStateStore(keyValueStore(Names.SERVICE_HEARTBEATS_STORE, Serdes.String(), serdes.heartbeats()).withCachingEnabled());
+        // Open windows and heartbeats change with every record: kept as objects and written once per key and
+        // commit, so a record costs neither a serialization nor a RocksDB or changelog write.
+        builder.addStateStore(WriteBehindKeyValueStore.builder(
+            keyValueStore(Names.SERVICE_WINDOWS_STORE, Serdes.Bytes(), serdes.openWindows()), Serdes.Bytes(), MAX_PENDING_WRITES));
+        builder.addStateStore(WriteBehindKeyValueStore.builder(
+            keyValueStore(Names.SERVICE_HEARTBEATS_STORE, Serdes.String(), serdes.heartbeats()), Serdes.String(), MAX_PENDING_WRITES));
         builder.addStateStore(keyValueStore(Names.SERVICE_HEALTH_STORE, Serdes.String(), serdes.healthStates()));
         builder.addStateStore(keyValueStore(Names.LOG_TEMPLATES_STORE, Serdes.String(), serdes.templates()));
         builder.addStateStore(keyValueStore(Names.WINDOW_HISTORY_STORE, Serdes.Bytes(), serdes.windowStats()));

@@ -96,9 +96,6 @@ public record AnalyzerConfig(
     public static final Map<String, String> KAFKA_DEFAULTS = Map.of(
         StreamsConfig.APPLICATION_ID_CONFIG, "faultline",
         StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2,
-        // Open windows and heartbeats are written per record and cached until commit; Kafka's 10 MiB
-        // default holds too few of them with many services, and every miss is a RocksDB and changelog write.
-        StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, String.valueOf(64L * 1024 * 1024),
         // The rules topic's global processing gets the same dead-letter handling as the rest.
         StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, "true",
         // Renaming a store or internal topic breaks upgrades, so every one must be named.

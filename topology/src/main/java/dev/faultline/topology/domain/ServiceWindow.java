@@ -39,15 +39,18 @@ public final class ServiceWindow {
     }
 
     public static WindowAccumulator add(WindowAccumulator acc, Object signal) {
-        return add(acc, signal, new Sketches());
+        Sketches sketches = new Sketches();
+        add(acc, signal, sketches);
+        sketches.encodeInto(acc);
+        return acc;
     }
 
     /**
-     * As {@link #add(WindowAccumulator, Object)}, with the window's latency sketches already
-     * decoded in {@code sketches} (which must belong to {@code acc}): a caller that keeps both
-     * saves decoding the sketches on every request.
+     * As {@link #add(WindowAccumulator, Object)}, with the window's latency sketches decoded in
+     * {@code sketches} (which must belong to {@code acc}) and updated there only: {@code acc}
+     * holds them once {@link Sketches#encodeInto} has run. See {@link OpenWindow}.
      */
-    public static WindowAccumulator add(WindowAccumulator acc, Object signal, Sketches sketches) {
+    static WindowAccumulator add(WindowAccumulator acc, Object signal, Sketches sketches) {
         if (signal instanceof RequestEvent request) {
             addRequest(acc, request, sketches);
         } else if (signal instanceof MetricSample sample) {
@@ -68,21 +71,24 @@ public final class ServiceWindow {
         OperationAccumulator op = acc.getOperations().computeIfAbsent(operation, o -> OperationAccumulator.newBuilder().build());
         op.setRequestCount(op.getRequestCount() + 1);
         op.setErrorCount(op.getErrorCount() + (error ? 1 : 0));
-        op.setLatency(sketches.add(operation, op.getLatency(), request.getDurationMs()));
+        sketches.of(operation, op.getLatency()).add(request.getDurationMs());
         if (error && request.getTraceId() != null && acc.getErrorTraceIds().size() < MAX_TRACE_IDS) {
             acc.getErrorTraceIds().add(request.getTraceId());
         }
     }
 
-    /** The decoded latency sketches of one open window's operations. */
-    public static final class Sketches {
+    /** The decoded latency sketches of one open window's operations, each decoded on first use. */
+    static final class Sketches {
         private final Map<String, LatencySketch> decoded = new HashMap<>();
 
-        java.nio.ByteBuffer add(String operation, java.nio.ByteBuffer bytes, double millis) {
-            LatencySketch sketch = decoded.computeIfAbsent(operation,
-                o -> bytes == null ? new LatencySketch() : LatencySketch.fromBytes(toArray(bytes)));
-            sketch.add(millis);
-            return java.nio.ByteBuffer.wrap(sketch.toBytes());
+        /** The operation's sketch; {@code bytes} is what the accumulator holds for it (null: none yet). */
+        LatencySketch of(String operation, java.nio.ByteBuffer bytes) {
+            return decoded.computeIfAbsent(operation, o -> bytes == null ? new LatencySketch() : LatencySketch.fromBytes(toArray(bytes)));
+        }
+
+        /** Writes every decoded sketch into its operation in {@code acc}. */
+        void encodeInto(WindowAccumulator acc) {
+            decoded.forEach((operation, sketch) -> acc.getOperations().get(operation).setLatency(java.nio.ByteBuffer.wrap(sketch.toBytes())));
         }
     }
 
@@ -131,11 +137,15 @@ public final class ServiceWindow {
      * and encodes one sketch, not two. {@code acc.latency}, written by earlier versions, is unused.
      */
     public static ClosedWindow close(WindowAccumulator acc, String service, Instant start, Instant end, String version) {
+        return close(acc, new Sketches(), service, start, end, version);
+    }
+
+    static ClosedWindow close(WindowAccumulator acc, Sketches sketches, String service, Instant start, Instant end, String version) {
         Map<String, LatencySketch> opLatency = new TreeMap<>();
         LatencySketch latency = null;
         for (Map.Entry<String, OperationAccumulator> op : acc.getOperations().entrySet()) {
-            if (op.getValue().getLatency() != null) {
-                LatencySketch sketch = LatencySketch.fromBytes(toArray(op.getValue().getLatency()));
+            if (op.getValue().getLatency() != null || sketches.decoded.containsKey(op.getKey())) {
+                LatencySketch sketch = sketches.of(op.getKey(), op.getValue().getLatency());
                 opLatency.put(op.getKey(), sketch);
                 latency = latency == null ? new LatencySketch() : latency;
                 latency.merge(sketch);

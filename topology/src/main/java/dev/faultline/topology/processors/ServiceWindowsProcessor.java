@@ -18,11 +18,10 @@ import org.apache.kafka.streams.state.KeyValueStore;
 
 import dev.faultline.schema.internal.Heartbeat;
 import dev.faultline.schema.internal.Signal;
-import dev.faultline.schema.internal.WindowAccumulator;
 import dev.faultline.topology.AnalyzerVersion;
 import dev.faultline.topology.Names;
 import dev.faultline.topology.domain.ClosedWindow;
-import dev.faultline.topology.domain.ServiceWindow;
+import dev.faultline.topology.domain.OpenWindow;
 import dev.faultline.topology.errors.InvalidRecordException;
 
 /**
@@ -45,10 +44,11 @@ import dev.faultline.topology.errors.InvalidRecordException;
  * windows are one range scan from the start of the store, done only when close time crosses
  * a window end.
  *
- * <p>The store is written on every record, as usual; beside it the processor keeps the
- * windows it last wrote, decoded, so a record costs no decoding of the accumulator and its
- * latency sketches (the largest per-record cost in the load benchmark's profile). Being a copy
- * of what the store holds, it is dropped whenever the processor is (re)initialised.
+ * <p>The store keeps open windows as objects and writes them once per commit
+ * ({@link dev.faultline.topology.stores.WriteBehindKeyValueStore}); beside it the processor
+ * keeps the windows it used last, so a record costs no decoding of the accumulator and its
+ * latency sketches either. Being copies of what the store holds, they are dropped whenever
+ * the processor is (re)initialised.
  */
 public final class ServiceWindowsProcessor implements Processor<String, Signal, String, ClosedWindow> {
     /** Open windows kept decoded per task (a few KiB each): bounded for many services, all of them for a few thousand. */
@@ -57,7 +57,7 @@ public final class ServiceWindowsProcessor implements Processor<String, Signal, 
     private final long size;
     private final long grace;
     private ProcessorContext<String, ClosedWindow> context;
-    private KeyValueStore<Bytes, WindowAccumulator> windows;
+    private KeyValueStore<Bytes, OpenWindow> windows;
     private KeyValueStore<String, Heartbeat> heartbeats;
     private long streamTime = Long.MIN_VALUE;
     private final Map<Bytes, OpenWindow> decoded = new DecodedCopies<>(MAX_DECODED);
@@ -100,11 +100,11 @@ public final class ServiceWindowsProcessor implements Processor<String, Signal, 
         Bytes key = key(start, record.key());
         OpenWindow window = decoded.get(key);
         if (window == null) {
-            WindowAccumulator stored = windows.get(key);
-            window = new OpenWindow(stored == null ? ServiceWindow.empty() : stored, new ServiceWindow.Sketches());
+            OpenWindow stored = windows.get(key);
+            window = stored == null ? OpenWindow.empty() : stored;
             decoded.put(key, window);
         }
-        windows.put(key, ServiceWindow.add(window.accumulator(), record.value().getPayload(), window.sketches()));
+        windows.put(key, window.add(record.value().getPayload()));
     }
 
     /** Emits and removes every window that ended at or before {@code closeTime}, oldest first. */
@@ -112,23 +112,22 @@ public final class ServiceWindowsProcessor implements Processor<String, Signal, 
         if (closeTime - size < 0) {
             return;
         }
-        List<KeyValue<Bytes, WindowAccumulator>> closed = new ArrayList<>();
+        List<KeyValue<Bytes, OpenWindow>> closed = new ArrayList<>();
         // Keys of windows starting after the last closable start sort at or after this prefix.
-        try (KeyValueIterator<Bytes, WindowAccumulator> range = windows.range(key(0, ""), key(closeTime - size + 1, ""))) {
+        try (KeyValueIterator<Bytes, OpenWindow> range = windows.range(key(0, ""), key(closeTime - size + 1, ""))) {
             range.forEachRemaining(closed::add);
         }
-        for (KeyValue<Bytes, WindowAccumulator> window : closed) {
+        for (KeyValue<Bytes, OpenWindow> window : closed) {
             ByteBuffer key = ByteBuffer.wrap(window.key.get());
             long start = key.getLong();
             String service = StandardCharsets.UTF_8.decode(key).toString();
             windows.delete(window.key);
+            // The copy kept here has its sketches decoded already.
+            OpenWindow open = decoded.getOrDefault(window.key, window.value);
             decoded.remove(window.key);
-            context.forward(new Record<>(service, ServiceWindow.close(window.value, service, Instant.ofEpochMilli(start),
-                Instant.ofEpochMilli(start + size), AnalyzerVersion.VERSION), start + size));
+            context.forward(new Record<>(service, open.close(service, Instant.ofEpochMilli(start), Instant.ofEpochMilli(start + size),
+                AnalyzerVersion.VERSION), start + size));
         }
-    }
-
-    private record OpenWindow(WindowAccumulator accumulator, ServiceWindow.Sketches sketches) {
     }
 
     static Bytes key(long windowStart, String service) {

@@ -1,0 +1,40 @@
+package dev.faultline.topology.domain;
+
+import java.time.Instant;
+
+import dev.faultline.schema.internal.WindowAccumulator;
+
+/**
+ * One service's open window as it is being filled: the accumulator, and its operations'
+ * latency sketches decoded. A request updates a decoded sketch; the sketches are encoded
+ * into the accumulator only when it is {@linkplain #encoded() stored}, which the windows
+ * store does once per commit rather than once per request.
+ */
+public final class OpenWindow {
+    private final WindowAccumulator accumulator;
+    private final ServiceWindow.Sketches sketches = new ServiceWindow.Sketches();
+
+    /** The window {@code stored}, its sketches decoded as they are used. */
+    public OpenWindow(WindowAccumulator stored) {
+        this.accumulator = stored;
+    }
+
+    public static OpenWindow empty() {
+        return new OpenWindow(ServiceWindow.empty());
+    }
+
+    public OpenWindow add(Object signal) {
+        ServiceWindow.add(accumulator, signal, sketches);
+        return this;
+    }
+
+    /** The accumulator with every sketch encoded into it: what the store keeps. */
+    public WindowAccumulator encoded() {
+        sketches.encodeInto(accumulator);
+        return accumulator;
+    }
+
+    public ClosedWindow close(String service, Instant start, Instant end, String version) {
+        return ServiceWindow.close(accumulator, sketches, service, start, end, version);
+    }
+}

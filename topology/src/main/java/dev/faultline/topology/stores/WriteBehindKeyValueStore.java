@@ -1,0 +1,282 @@
+package dev.faultline.topology.stores;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.concurrent.ConcurrentSkipListMap;
+
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.StateStore;
+import org.apache.kafka.streams.processor.StateStoreContext;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.internals.WrappedStateStore;
+
+/**
+ * A key-value store that keeps the values written to it as objects and writes them to the
+ * store beneath (serialized, to its changelog and RocksDB) once per commit instead of once
+ * per {@code put}.
+ *
+ * <p>Why: open windows and heartbeats change with every record. Kafka Streams' record cache
+ * also writes a key once per commit, but it holds bytes, so every {@code put} serializes the
+ * value (an open window with its latency sketches); in the load benchmark's profile those
+ * puts took a fifth of the stream thread.
+ *
+ * <p>Why a commit covers exactly what was processed: before a task sends a commit's
+ * changelog records and commits its input offsets, Kafka Streams flushes the caches of its
+ * stores ({@code StreamTask.prepareCommit}, which calls {@code flushCache} on every store
+ * that is a {@code CachedStateStore}), and this store writes its pending values there. That
+ * hook is internal to Kafka Streams (the version is pinned in the parent pom);
+ * {@code WriteBehindKeyValueStoreTest} checks through the test driver that a commit holds
+ * every pending write, and the crash and churn tests check it against the broker. A task
+ * closed without a commit loses its pending values together with the uncommitted input
+ * position, so the input is processed again, as with the record cache.
+ *
+ * <p>Reads see pending values first, scans included. Pending values are bounded: when more
+ * than {@code maxPending} keys are pending, a {@code put} writes them all. Interactive
+ * queries (other threads) read pending values too; a scan may miss a key first written
+ * while it iterates.
+ */
+public final class WriteBehindKeyValueStore<K, V> extends WrappedStateStore<KeyValueStore<K, V>, K, V> implements KeyValueStore<K, V> {
+    private final Serializer<K> keySerializer;
+    private final int maxPending;
+    /** By serialized key, the order of the store beneath; concurrent for interactive queries, written by the stream thread only. */
+    private final ConcurrentSkipListMap<Bytes, KeyValue<K, V>> pending = new ConcurrentSkipListMap<>();
+    private int pendingCount;
+
+    WriteBehindKeyValueStore(KeyValueStore<K, V> inner, Serializer<K> keySerializer, int maxPending) {
+        super(inner);
+        this.keySerializer = keySerializer;
+        this.maxPending = maxPending;
+    }
+
+    /** A builder wrapping {@code inner}, a key-value store builder that should not cache itself: this store does. */
+    public static <K, V> StoreBuilder<KeyValueStore<K, V>> builder(StoreBuilder<KeyValueStore<K, V>> inner, Serde<K> keySerde, int maxPending) {
+        if (maxPending < 1) {
+            throw new IllegalArgumentException("maxPending must be at least 1, was " + maxPending);
+        }
+        return new Builder<>(inner, keySerde.serializer(), maxPending);
+    }
+
+    @Override
+    public void init(StateStoreContext context, StateStore root) {
+        discardPending();
+        super.init(context, root);
+    }
+
+    @Override
+    public V get(K key) {
+        KeyValue<K, V> entry = pending.get(bytes(key));
+        return entry != null ? entry.value : wrapped().get(key);
+    }
+
+    @Override
+    public void put(K key, V value) {
+        if (value == null) {
+            delete(key);
+            return;
+        }
+        if (pending.put(bytes(key), KeyValue.pair(key, value)) == null && ++pendingCount > maxPending) {
+            writePending();
+        }
+    }
+
+    @Override
+    public V putIfAbsent(K key, V value) {
+        V current = get(key);
+        if (current == null) {
+            put(key, value);
+        }
+        return current;
+    }
+
+    @Override
+    public void putAll(List<KeyValue<K, V>> entries) {
+        entries.forEach(entry -> put(entry.key, entry.value));
+    }
+
+    /** Deletes write through: they are rare here (a closed window, an expired entry). */
+    @Override
+    public V delete(K key) {
+        KeyValue<K, V> removed = pending.remove(bytes(key));
+        if (removed != null) {
+            pendingCount--;
+        }
+        V stored = wrapped().delete(key);
+        return removed != null ? removed.value : stored;
+    }
+
+    @Override
+    public KeyValueIterator<K, V> range(K from, K to) {
+        Map<Bytes, KeyValue<K, V>> pendingRange = from == null && to == null ? pending
+            : from == null ? pending.headMap(bytes(to), true)
+            : to == null ? pending.tailMap(bytes(from), true)
+            : pending.subMap(bytes(from), true, bytes(to), true);
+        return new Merged(wrapped().range(from, to), pendingRange.values().iterator());
+    }
+
+    @Override
+    public KeyValueIterator<K, V> all() {
+        return new Merged(wrapped().all(), pending.values().iterator());
+    }
+
+    @Override
+    public long approximateNumEntries() {
+        return wrapped().approximateNumEntries() + pendingCount;
+    }
+
+    /** Called by Kafka Streams before each commit of the task. */
+    @Override
+    public void flushCache() {
+        writePending();
+        super.flushCache();
+    }
+
+    /** Called when the store beneath may have been written around this one (a recycled task): pending values are stale. */
+    @Override
+    public void clearCache() {
+        discardPending();
+        super.clearCache();
+    }
+
+    @Override
+    public void close() {
+        discardPending();
+        super.close();
+    }
+
+    private void writePending() {
+        if (pendingCount == 0) {
+            return;
+        }
+        // Written before they leave the pending map, so a concurrent reader finds each value in one or the other.
+        wrapped().putAll(new ArrayList<>(pending.values()));
+        discardPending();
+    }
+
+    private void discardPending() {
+        pending.clear();
+        pendingCount = 0;
+    }
+
+    private Bytes bytes(K key) {
+        return Bytes.wrap(keySerializer.serialize(name(), key));
+    }
+
+    /** The store's entries and the pending ones in key order; a pending value replaces a stored one. */
+    private final class Merged implements KeyValueIterator<K, V> {
+        private final KeyValueIterator<K, V> stored;
+        private final Iterator<KeyValue<K, V>> pendingEntries;
+        private KeyValue<K, V> nextStored;
+        private Bytes nextStoredKey;
+        private KeyValue<K, V> nextPending;
+        private Bytes nextPendingKey;
+
+        Merged(KeyValueIterator<K, V> stored, Iterator<KeyValue<K, V>> pendingEntries) {
+            this.stored = stored;
+            this.pendingEntries = pendingEntries;
+            advanceStored();
+            advancePending();
+        }
+
+        @Override
+        public boolean hasNext() {
+            return nextStored != null || nextPending != null;
+        }
+
+        @Override
+        public KeyValue<K, V> next() {
+            if (!hasNext()) {
+                throw new NoSuchElementException();
+            }
+            int order = nextStored == null ? 1 : nextPending == null ? -1 : nextStoredKey.compareTo(nextPendingKey);
+            KeyValue<K, V> next;
+            if (order < 0) {
+                next = nextStored;
+                advanceStored();
+            } else {
+                next = nextPending;
+                advancePending();
+                if (order == 0) {
+                    advanceStored();
+                }
+            }
+            return next;
+        }
+
+        @Override
+        public K peekNextKey() {
+            if (!hasNext()) {
+                throw new NoSuchElementException();
+            }
+            return nextStored == null || nextPending != null && nextPendingKey.compareTo(nextStoredKey) <= 0 ? nextPending.key : nextStored.key;
+        }
+
+        @Override
+        public void close() {
+            stored.close();
+        }
+
+        private void advanceStored() {
+            nextStored = stored.hasNext() ? stored.next() : null;
+            nextStoredKey = nextStored == null ? null : bytes(nextStored.key);
+        }
+
+        private void advancePending() {
+            nextPending = pendingEntries.hasNext() ? pendingEntries.next() : null;
+            nextPendingKey = nextPending == null ? null : bytes(nextPending.key);
+        }
+    }
+
+    private record Builder<K, V>(StoreBuilder<KeyValueStore<K, V>> inner, Serializer<K> keySerializer, int maxPending)
+            implements StoreBuilder<KeyValueStore<K, V>> {
+        @Override
+        public StoreBuilder<KeyValueStore<K, V>> withCachingEnabled() {
+            throw new UnsupportedOperationException("a write-behind store is its own cache");
+        }
+
+        @Override
+        public StoreBuilder<KeyValueStore<K, V>> withCachingDisabled() {
+            inner.withCachingDisabled();
+            return this;
+        }
+
+        @Override
+        public StoreBuilder<KeyValueStore<K, V>> withLoggingEnabled(Map<String, String> config) {
+            inner.withLoggingEnabled(config);
+            return this;
+        }
+
+        @Override
+        public StoreBuilder<KeyValueStore<K, V>> withLoggingDisabled() {
+            inner.withLoggingDisabled();
+            return this;
+        }
+
+        @Override
+        public KeyValueStore<K, V> build() {
+            return new WriteBehindKeyValueStore<>(inner.build(), keySerializer, maxPending);
+        }
+
+        @Override
+        public Map<String, String> logConfig() {
+            return inner.logConfig();
+        }
+
+        @Override
+        public boolean loggingEnabled() {
+            return inner.loggingEnabled();
+        }
+
+        @Override
+        public String name() {
+            return inner.name();
+        }
+    }
+}
