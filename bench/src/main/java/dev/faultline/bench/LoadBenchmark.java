@@ -45,8 +45,15 @@ import dev.faultline.topology.config.AnalyzerConfig;
  * figure of merit is full / pass-through on the same broker, data and run. Results:
  * {@code target/bench/load.json} and {@code target/bench/load.png}.
  *
+ * <p>Records and the event time they span are given per service count, so that the traffic
+ * per service can stay the same while the number of services changes: by default 2,000,000
+ * records over 30 minutes for 1,000 services and 20,000,000 over 3 minutes for 100,000, each
+ * about 67 records per service and 60-second window (a service sending about one record a
+ * second). {@code --records 2000000 --minutes 30} for both gives the sparse case (100,000
+ * services sending a record every 90 seconds each, so nearly every record opens a window).
+ *
  * <pre>mvn -B -q install -DskipTests && mvn -B -q -pl bench exec:java -Dexec.mainClass=dev.faultline.bench.LoadBenchmark \
- *   -Dexec.args="--records 600000 --services 1000,100000"</pre>
+ *   -Dexec.args="--services 1000,100000 --records 2000000,20000000 --minutes 30,3"</pre>
  */
 public final class LoadBenchmark {
     private static final int PARTITIONS = 4;
@@ -65,50 +72,62 @@ public final class LoadBenchmark {
     }
 
     public static void main(String[] args) throws Exception {
-        long records = 600_000;
+        List<Long> records = List.of(2_000_000L, 20_000_000L);
         List<Integer> serviceCounts = List.of(1_000, 100_000);
+        List<Double> minutes = List.of(30.0, 3.0);
         List<String> guarantees = List.of("at_least_once", "exactly_once_v2");
         Path out = Path.of("target", "bench");
+        String keyedByService = "false";
         for (int i = 0; i < args.length; i += 2) {
             switch (args[i]) {
-                case "--records" -> records = Long.parseLong(args[i + 1]);
-                case "--services" -> serviceCounts = java.util.Arrays.stream(args[i + 1].split(",")).map(Integer::valueOf).toList();
+                case "--input-keyed-by-service" -> keyedByService = args[i + 1];
+                case "--records" -> records = list(args[i + 1], Long::valueOf);
+                case "--services" -> serviceCounts = list(args[i + 1], Integer::valueOf);
+                case "--minutes" -> minutes = list(args[i + 1], Double::valueOf);
                 case "--guarantees" -> guarantees = List.of(args[i + 1].split(","));
                 case "--out" -> out = Path.of(args[i + 1]);
-                default -> throw new IllegalArgumentException("unknown option " + args[i]
-                    + "; options: --records N --services N[,N] --guarantees at_least_once,exactly_once_v2 --out DIR");
+                default -> throw new IllegalArgumentException("unknown option " + args[i] + "; options: --services N[,N] --records N[,N]"
+                    + " --minutes M[,M] (one value for every service count, or one each) --guarantees at_least_once,exactly_once_v2"
+                    + " --input-keyed-by-service true|false --out DIR");
             }
         }
         if (!GUARANTEES.containsAll(guarantees)) {
             throw new IllegalArgumentException("--guarantees: one or both of " + GUARANTEES);
         }
+        Map<String, String> analyzerSettings = Map.of(AnalyzerConfig.INPUT_KEYED_BY_SERVICE, keyedByService);
+        records = perServiceCount("--records", records, serviceCounts.size());
+        minutes = perServiceCount("--minutes", minutes, serviceCounts.size());
         Files.createDirectories(out);
         List<Run> runs = new ArrayList<>();
+        Map<Integer, Double> perWindow = new HashMap<>();
         Map<String, Object> machine = machine();
         try (LocalKafkaBroker broker = LocalKafkaBroker.start(); LocalSchemaRegistry registry = LocalSchemaRegistry.start()) {
-            for (int services : serviceCounts) {
+            for (int run = 0; run < serviceCounts.size(); run++) {
+                perWindow.put(serviceCounts.get(run), records.get(run) / (double) serviceCounts.get(run) / minutes.get(run));
+                int services = serviceCounts.get(run);
+                long count = records.get(run);
                 String prefix = "load-" + services + "-" + UUID.randomUUID().toString().substring(0, 6);
                 AnalyzerConfig input = config(broker, registry, prefix, "input", "at_least_once");
                 try (Admin admin = broker.admin()) {
                     TopicProvisioner.ensure(admin, TopicProvisioner.topics(input));
                     admin.createTopics(List.of(new NewTopic(prefix + ".pass-through", PARTITIONS, (short) 1))).all().get();
                 }
-                produce(input, services, records);
+                produce(input, services, count, Duration.ofMillis((long) (minutes.get(run) * 60_000)));
                 if (runs.isEmpty()) {
                     // Unmeasured: the first runs in a JVM pay for its JIT compilation, which would favour whichever topology ran later.
                     for (String topology : List.of("pass-through", "analyzer")) {
-                        AnalyzerConfig config = config(broker, registry, prefix, "warm-up-" + topology, "at_least_once");
-                        measure(build(broker, topology, config, prefix), config, topology, "at_least_once", services, records);
+                        AnalyzerConfig config = config(broker, registry, prefix, "warm-up-" + topology, "at_least_once", analyzerSettings);
+                        measure(build(broker, topology, config, prefix), config, topology, "at_least_once", services, count);
                     }
                 }
                 for (String guarantee : guarantees) {
                     for (String topology : List.of("pass-through", "analyzer")) {
-                        AnalyzerConfig config = config(broker, registry, prefix, topology + "-" + guarantee, guarantee);
-                        Run run = measure(build(broker, topology, config, prefix), config, topology, guarantee, services, records);
-                        runs.add(run);
+                        AnalyzerConfig config = config(broker, registry, prefix, topology + "-" + guarantee, guarantee, analyzerSettings);
+                        Run measured = measure(build(broker, topology, config, prefix), config, topology, guarantee, services, count);
+                        runs.add(measured);
                         System.out.printf("%-12s %-16s %,7d services: %,9.0f records/s (%.1f s), heap max %d MiB, RSS max %d MiB, RocksDB max %d MiB%n",
-                            topology, guarantee, services, run.recordsPerSecond(), run.seconds(), run.maxHeapBytes() >> 20,
-                            run.maxRssBytes() >> 20, run.maxRocksDbBytes() >> 20);
+                            topology, guarantee, services, measured.recordsPerSecond(), measured.seconds(), measured.maxHeapBytes() >> 20,
+                            measured.maxRssBytes() >> 20, measured.maxRocksDbBytes() >> 20);
                     }
                 }
             }
@@ -120,15 +139,17 @@ public final class LoadBenchmark {
                     && r.services() == full.services()).findFirst().orElseThrow();
                 double ratio = full.recordsPerSecond() / base.recordsPerSecond();
                 double target = full.guarantee().equals("exactly_once_v2") ? 0.35 : 0.5;
-                ratios.add(Map.of("guarantee", full.guarantee(), "services", full.services(), "analyzer", full.recordsPerSecond(),
+                ratios.add(Map.of("guarantee", full.guarantee(), "services", full.services(), "records", full.records(),
+                    "recordsPerServiceWindow", perWindow.get(full.services()), "analyzer", full.recordsPerSecond(),
                     "passThrough", base.recordsPerSecond(), "ratio", ratio, "target", target, "met", ratio >= target));
-                System.out.printf("ratio %-16s %,7d services: %.2f (target %.2f) %s%n", full.guarantee(), full.services(), ratio, target,
-                    ratio >= target ? "met" : "NOT MET");
+                System.out.printf("ratio %-16s %,7d services (%.1f records per service and window): %.2f (target %.2f) %s%n",
+                    full.guarantee(), full.services(), perWindow.get(full.services()), ratio, target, ratio >= target ? "met" : "NOT MET");
             }
         }
         Map<String, Object> result = new HashMap<>();
         result.put("machine", machine);
         result.put("records", records);
+        result.put("minutes", minutes);
         result.put("ratios", ratios);
         result.put("runs", runs);
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out.resolve("load.json").toFile(), result);
@@ -146,7 +167,13 @@ public final class LoadBenchmark {
     }
 
     static AnalyzerConfig config(LocalKafkaBroker broker, LocalSchemaRegistry registry, String prefix, String app, String guarantee) {
-        Map<String, String> settings = new HashMap<>();
+        return config(broker, registry, prefix, app, guarantee, Map.of());
+    }
+
+    /** The analyzer's settings for a benchmark run on its own topics, with {@code extra} settings. */
+    static AnalyzerConfig config(LocalKafkaBroker broker, LocalSchemaRegistry registry, String prefix, String app, String guarantee,
+                                 Map<String, String> extra) {
+        Map<String, String> settings = new HashMap<>(extra);
         settings.put("bootstrap.servers", broker.bootstrapServers());
         settings.put("schema.registry.url", registry.url());
         settings.put("application.id", prefix + "-" + app);
@@ -165,17 +192,18 @@ public final class LoadBenchmark {
         return AnalyzerConfig.from(settings);
     }
 
-    /** The seeded stream, keyed by service, timestamped with its event time: the last 30 minutes. */
-    static void produce(AnalyzerConfig config, int services, long records) {
-        double eventsPerSecond = records / 1800.0;
-        MixedStream stream = new MixedStream(services, Instant.now().minus(Duration.ofMinutes(31)), eventsPerSecond);
+    /** The seeded stream, keyed by service, timestamped with its event time: evenly over {@code span}, ending a minute ago. */
+    static void produce(AnalyzerConfig config, int services, long records, Duration span) {
+        double eventsPerSecond = records / (span.toMillis() / 1000.0);
+        MixedStream stream = new MixedStream(services, Instant.now().minus(span).minus(Duration.ofMinutes(1)), eventsPerSecond);
         long started = System.nanoTime();
         try (KafkaProducer<String, SpecificRecord> producer = producer(config, ProducerConfig.BATCH_SIZE_CONFIG, "262144")) {
             for (long i = 0; i < records; i++) {
                 producer.send(record(config, stream.next()));
             }
         }
-        System.out.printf("produced %,d records over %,d services in %.1f s%n", records, services, (System.nanoTime() - started) / 1e9);
+        System.out.printf("produced %,d records over %,d services and %s of event time in %.1f s%n", records, services, span,
+            (System.nanoTime() - started) / 1e9);
     }
 
     /** A producer of the mixed stream's records (compressed, lingering 20 ms), with {@code extra} producer settings. */
@@ -232,6 +260,21 @@ public final class LoadBenchmark {
         return new Run(name, guarantee, services, records, samples.get(samples.size() - 1).seconds(), rate,
             samples.stream().mapToLong(Sample::heapBytes).max().orElse(0), samples.stream().mapToLong(Sample::rssBytes).max().orElse(0),
             samples.stream().mapToLong(Sample::rocksDbBytes).max().orElse(0), samples);
+    }
+
+    private static <T> List<T> list(String values, java.util.function.Function<String, T> parse) {
+        return java.util.Arrays.stream(values.split(",")).map(parse).toList();
+    }
+
+    /** {@code values} as one per service count: a single value applies to each. */
+    private static <T> List<T> perServiceCount(String option, List<T> values, int serviceCounts) {
+        if (values.size() == serviceCounts) {
+            return values;
+        }
+        if (values.size() == 1) {
+            return java.util.Collections.nCopies(serviceCounts, values.get(0));
+        }
+        throw new IllegalArgumentException(option + ": one value, or one per service count (" + serviceCounts + ")");
     }
 
     /** The input topics as the consumer's per-topic metrics name them: dots become underscores. */

@@ -30,6 +30,7 @@ import dev.faultline.topology.processors.ClassifyProcessor;
 import dev.faultline.topology.processors.HealthProcessor;
 import dev.faultline.topology.processors.HeartbeatProcessor;
 import dev.faultline.topology.processors.RulesUpdater;
+import dev.faultline.topology.processors.ServicePartitionCheck;
 import dev.faultline.topology.processors.ServiceWindowsProcessor;
 import dev.faultline.topology.processors.TemplateProcessor;
 import dev.faultline.topology.processors.ValidateProcessor;
@@ -46,7 +47,10 @@ import dev.faultline.topology.stores.WriteBehindKeyValueStore;
  *                                              window-stats ◀─ degradation-changes ◀─ fault-events ◀─ health
  * </pre>
  * Invalid input throws in the validate steps; the processing exception handler sends it to
- * the dead-letter topic. The only repartition is {@link Names#SIGNALS_BY_SERVICE}.
+ * the dead-letter topic. The only repartition is {@link Names#SIGNALS_BY_SERVICE}; with
+ * {@code analyzer.input.keyed-by-service} there is none: {@link ServicePartitionCheck} keys
+ * each signal by service where it was read, and dead-letters one read outside its service's
+ * partition.
  */
 public final class AnalyzerTopology {
     /** Keys a write-behind store holds per task before a commit (a few KiB each for open windows). */
@@ -55,7 +59,13 @@ public final class AnalyzerTopology {
     private AnalyzerTopology() {
     }
 
+    /** The topology for input topics of {@code analyzer.topics.partitions} partitions (the topics it creates). */
     public static Topology build(AnalyzerConfig config, AnalyzerSerdes serdes) {
+        return build(config, serdes, config.topicPartitions());
+    }
+
+    /** The topology for input topics of {@code partitions} partitions each. */
+    public static Topology build(AnalyzerConfig config, AnalyzerSerdes serdes, int partitions) {
         StreamsBuilder builder = new StreamsBuilder();
         Validation validation = new Validation(config.maxFutureSkew());
         TelemetryTimestampExtractor eventTime = new TelemetryTimestampExtractor();
@@ -96,11 +106,15 @@ public final class AnalyzerTopology {
         builder.addStateStore(keyValueStore(Names.WINDOW_HISTORY_STORE, Serdes.Bytes(), serdes.windowStats()));
         builder.addStateStore(keyValueStore(Names.FAULT_HISTORY_STORE, Serdes.Bytes(), serdes.faultEvents()));
 
-        KStream<String, Signal> byService = requests
+        KStream<byte[], Signal> signals = requests
             .merge(metrics, Named.as(Names.SIGNALS_MERGE_METRICS))
-            .merge(logs, Named.as(Names.SIGNALS_MERGE_LOGS))
-            .selectKey((key, signal) -> signal.getService(), Named.as(Names.SIGNALS_KEYED))
-            .repartition(Repartitioned.<String, Signal>as(Names.SIGNALS_BY_SERVICE).withKeySerde(Serdes.String()).withValueSerde(serdes.signals()))
+            .merge(logs, Named.as(Names.SIGNALS_MERGE_LOGS));
+        KStream<String, Signal> keyed = config.inputKeyedByService()
+            ? signals.process(() -> new ServicePartitionCheck(partitions), Named.as(Names.SIGNALS_IN_PLACE))
+            : signals.selectKey((key, signal) -> signal.getService(), Named.as(Names.SIGNALS_KEYED))
+                .repartition(Repartitioned.<String, Signal>as(Names.SIGNALS_BY_SERVICE).withKeySerde(Serdes.String())
+                    .withValueSerde(serdes.signals()));
+        KStream<String, Signal> byService = keyed
             .processValues(HeartbeatProcessor::new, Named.as(Names.HEARTBEAT), Names.SERVICE_HEARTBEATS_STORE)
             .processValues(() -> new TemplateProcessor(config.templates(), config.templateLearningPeriod()),
                 Named.as(Names.TEMPLATES), Names.LOG_TEMPLATES_STORE);

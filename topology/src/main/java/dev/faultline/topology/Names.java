@@ -27,6 +27,8 @@ public final class Names {
     public static final String SIGNALS_MERGE_METRICS = "signals-merge-metrics";
     public static final String SIGNALS_MERGE_LOGS = "signals-merge-logs";
     public static final String SIGNALS_KEYED = "signals-keyed-by-service";
+    /** Instead of the repartition, with {@code analyzer.input.keyed-by-service}: signals checked to be in their service's partition. */
+    public static final String SIGNALS_IN_PLACE = "signals-in-service-partition";
     /** The one repartition: {@code <application.id>-signals-by-service-repartition}. */
     public static final String SIGNALS_BY_SERVICE = "signals-by-service";
     public static final String HEARTBEAT = "service-heartbeat";

@@ -36,7 +36,7 @@ public final class Analyzer implements AutoCloseable {
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final Optional<AlertBridge> alerts;
 
-    private Analyzer(AnalyzerConfig config) throws IOException {
+    private Analyzer(AnalyzerConfig config) throws IOException, InterruptedException {
         this.config = config;
         AnalyzerSerdes serdes = new AnalyzerSerdes(config.kafka());
         try {
@@ -44,7 +44,14 @@ public final class Analyzer implements AutoCloseable {
         } catch (org.apache.kafka.common.errors.SerializationException e) {
             LOG.warn("Output schemas not registered at start ({}); the first record of each output will need the registry", e.getMessage());
         }
-        Topology topology = AnalyzerTopology.build(config, serdes);
+        Topology topology;
+        if (config.inputKeyedByService()) {
+            try (Admin admin = Admin.create(Map.copyOf(config.kafka()))) {
+                topology = AnalyzerTopology.build(config, serdes, TopicProvisioner.keyedInputPartitions(admin, config));
+            }
+        } else {
+            topology = AnalyzerTopology.build(config, serdes);
+        }
         LOG.debug("Topology:\n{}", topology.describe());
         // The HTTP server binds first: its address is how other instances route queries here.
         api = new ApiServer(config.http(), new AnalyzerMetrics(), Clock.systemUTC());

@@ -15,6 +15,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.faultline.topology.config.AnalyzerConfig;
+import dev.faultline.topology.config.InvalidConfigException;
 import dev.faultline.topology.config.TopicNames;
 
 /**
@@ -45,6 +46,27 @@ public final class TopicProvisioner {
         topics.add(new NewTopic(names.rules(), Optional.of(1), replication)
             .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
         return topics;
+    }
+
+    /**
+     * The partition count of the input topics, which must be one count for
+     * {@code analyzer.input.keyed-by-service}: a service's records are then in the same
+     * partition of each.
+     */
+    public static int keyedInputPartitions(Admin admin, AnalyzerConfig config) throws InterruptedException {
+        Map<String, Integer> counts = new java.util.TreeMap<>();
+        try {
+            admin.describeTopics(config.topics().inputs()).allTopicNames().get()
+                .forEach((topic, description) -> counts.put(topic, description.partitions().size()));
+        } catch (ExecutionException e) {
+            throw new InvalidConfigException(AnalyzerConfig.INPUT_KEYED_BY_SERVICE, true,
+                "needs the input topics to exist, to compare their partition counts: " + e.getCause().getMessage());
+        }
+        if (new java.util.HashSet<>(counts.values()).size() != 1) {
+            throw new InvalidConfigException(AnalyzerConfig.INPUT_KEYED_BY_SERVICE, true,
+                "needs input topics with one partition count, found " + counts);
+        }
+        return counts.values().iterator().next();
     }
 
     /** Creates what is missing; returns the names it created. */

@@ -31,6 +31,7 @@ public record AnalyzerConfig(
     TopicNames topics,
     boolean createTopics,
     int topicPartitions,
+    boolean inputKeyedByService,
     short topicReplicationFactor,
     Duration windowSize,
     Duration windowGrace,
@@ -57,6 +58,7 @@ public record AnalyzerConfig(
     public static final String TOPIC_DEAD_LETTERS = "analyzer.topic.dead-letters";
     public static final String TOPICS_CREATE = "analyzer.topics.create";
     public static final String TOPICS_PARTITIONS = "analyzer.topics.partitions";
+    public static final String INPUT_KEYED_BY_SERVICE = "analyzer.input.keyed-by-service";
     public static final String TOPICS_REPLICATION_FACTOR = "analyzer.topics.replication-factor";
     public static final String WINDOW_SIZE_MS = "analyzer.window.size.ms";
     public static final String WINDOW_GRACE_MS = "analyzer.window.grace.ms";
@@ -119,6 +121,7 @@ public record AnalyzerConfig(
         d.put(TOPIC_DEAD_LETTERS, "faultline.dead-letters");
         d.put(TOPICS_CREATE, "true");
         d.put(TOPICS_PARTITIONS, "6");
+        d.put(INPUT_KEYED_BY_SERVICE, "false");
         d.put(TOPICS_REPLICATION_FACTOR, "-1");
         d.put(WINDOW_SIZE_MS, "60000");
         d.put(WINDOW_GRACE_MS, "10000");
@@ -213,16 +216,16 @@ public record AnalyzerConfig(
         if (!GUARANTEES.contains(guarantee)) {
             throw new InvalidConfigException(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, guarantee, "one of " + new TreeSet<>(GUARANTEES));
         }
-        // Kafka Streams commits at-least-once work every 30 s by default: with many services the record cache then
-        // flushes in one long stall (the load benchmark ran at half the rate with 100,000 services), and a crash
-        // reprocesses up to 30 s of input. Exactly-once keeps its own default (100 ms).
+        // Kafka Streams commits at-least-once work every 30 s by default: a crash then reprocesses up to 30 s of
+        // input, and each commit writes all the state changed since the last in one stall (with the record cache
+        // this halved the load benchmark's rate with 100,000 services). Exactly-once keeps its own default (100 ms).
         if (guarantee.equals(StreamsConfig.AT_LEAST_ONCE)) {
             kafka.putIfAbsent(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, AT_LEAST_ONCE_COMMIT_INTERVAL_MS);
         }
         SerdeConfig.from(kafka);
 
         return new AnalyzerConfig(topics, bool(get, TOPICS_CREATE),
-            (int) number(get, TOPICS_PARTITIONS, 1, 10_000),
+            (int) number(get, TOPICS_PARTITIONS, 1, 10_000), bool(get, INPUT_KEYED_BY_SERVICE),
             (short) number(get, TOPICS_REPLICATION_FACTOR, -1, Short.MAX_VALUE),
             size, grace, ruleSet, healthRules, Map.copyOf(serviceRules),
             Duration.ofMillis(number(get, LIVENESS_CHECK_INTERVAL_MS, 100, 600_000)),

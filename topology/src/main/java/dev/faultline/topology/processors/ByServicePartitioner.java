@@ -14,8 +14,11 @@ import org.apache.kafka.streams.processor.StreamPartitioner;
 public final class ByServicePartitioner<V> implements StreamPartitioner<String, V> {
     @Override
     public Optional<Set<Integer>> partitions(String topic, String key, V value, int numPartitions) {
-        String service = key.substring(0, Math.max(0, key.lastIndexOf('/')));
-        byte[] bytes = service.getBytes(StandardCharsets.UTF_8);
-        return Optional.of(Set.of(Utils.toPositive(Utils.murmur2(bytes)) % numPartitions));
+        return Optional.of(Set.of(partitionOf(key.substring(0, Math.max(0, key.lastIndexOf('/'))), numPartitions)));
+    }
+
+    /** The partition of a record keyed by {@code service} under Kafka's default partitioner. */
+    public static int partitionOf(String service, int numPartitions) {
+        return Utils.toPositive(Utils.murmur2(service.getBytes(StandardCharsets.UTF_8))) % numPartitions;
     }
 }
