@@ -89,10 +89,11 @@ public class HotPaths {
             ServiceWindow.add(acc, RequestEvent.newBuilder(request).setDurationMs(5 + random.nextDouble() * 300)
                 .setStatus(i % 9 == 0 ? SpanStatus.ERROR : SpanStatus.OK).build());
         }
-        open = new OpenWindow(acc);
         for (int i = 0; i < requests.length; i++) {
             requests[i] = RequestEvent.newBuilder(request).setDurationMs(5 + random.nextDouble() * 300).build();
         }
+        // As in a live window, its sketch is decoded (by a first request), so encoding it at a commit has work to do.
+        open = new OpenWindow(acc).add(requests[0]);
         accumulatorSerde = AvroSerde.specific(WindowAccumulator.class);
         accumulatorSerde.configure(Map.of("schema.registry.url", "mock://jmh"), false);
         Instant start = Instant.parse("2026-11-22T10:00:00Z");
