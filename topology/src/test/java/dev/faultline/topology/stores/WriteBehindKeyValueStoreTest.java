@@ -86,6 +86,7 @@ class WriteBehindKeyValueStoreTest {
             KeyValue.pair("b", "pending"), KeyValue.pair("c", "pending"), KeyValue.pair("e", "stored"));
         assertThat(entries(store.range(null, "b"))).containsExactly(KeyValue.pair("a", "stored"), KeyValue.pair("b", "pending"));
         assertThat(entries(store.range("d", null))).containsExactly(KeyValue.pair("e", "stored"), KeyValue.pair("f", "pending"));
+        assertThat(entries(store.range("e", "b"))).isEmpty();
         try (KeyValueIterator<String, String> all = store.all()) {
             assertThat(all.peekNextKey()).isEqualTo("a");
             all.next();
