@@ -59,11 +59,13 @@ class KeyedInputTest {
     }
 
     @Test
-    void shouldHaveNoRepartitionTopic() {
+    void shouldHaveNoRepartitionTopicAndNameItsCheck() {
         TopologyDescription description = AnalyzerTopology.build(analyzer.config, new AnalyzerSerdes(analyzer.config.kafka())).describe();
         assertThat(description.subtopologies()).flatExtracting(TopologyDescription.Subtopology::nodes)
             .filteredOn(node -> node instanceof TopologyDescription.Sink)
             .extracting(node -> ((TopologyDescription.Sink) node).topic())
             .noneMatch(topic -> topic.contains("repartition"));
+        assertThat(description.subtopologies()).flatExtracting(TopologyDescription.Subtopology::nodes)
+            .extracting(TopologyDescription.Node::name).contains("signals-in-service-partition").doesNotContain("signals-keyed-by-service");
     }
 }

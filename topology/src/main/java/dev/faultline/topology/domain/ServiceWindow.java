@@ -71,7 +71,7 @@ public final class ServiceWindow {
         OperationAccumulator op = acc.getOperations().computeIfAbsent(operation, o -> OperationAccumulator.newBuilder().build());
         op.setRequestCount(op.getRequestCount() + 1);
         op.setErrorCount(op.getErrorCount() + (error ? 1 : 0));
-        sketches.of(operation, op.getLatency()).add(request.getDurationMs());
+        sketches.add(operation, op.getLatency(), request.getDurationMs());
         if (error && request.getTraceId() != null && acc.getErrorTraceIds().size() < MAX_TRACE_IDS) {
             acc.getErrorTraceIds().add(request.getTraceId());
         }
@@ -80,15 +80,23 @@ public final class ServiceWindow {
     /** The decoded latency sketches of one open window's operations, each decoded on first use. */
     static final class Sketches {
         private final Map<String, LatencySketch> decoded = new HashMap<>();
+        /** Operations whose sketch changed since it was last encoded: the others' bytes in the accumulator are current. */
+        private final java.util.Set<String> changed = new java.util.HashSet<>();
+
+        void add(String operation, java.nio.ByteBuffer bytes, double millis) {
+            of(operation, bytes).add(millis);
+            changed.add(operation);
+        }
 
         /** The operation's sketch; {@code bytes} is what the accumulator holds for it (null: none yet). */
         LatencySketch of(String operation, java.nio.ByteBuffer bytes) {
             return decoded.computeIfAbsent(operation, o -> bytes == null ? new LatencySketch() : LatencySketch.fromBytes(toArray(bytes)));
         }
 
-        /** Writes every decoded sketch into its operation in {@code acc}. */
+        /** Writes every sketch changed since the last call into its operation in {@code acc}. */
         void encodeInto(WindowAccumulator acc) {
-            decoded.forEach((operation, sketch) -> acc.getOperations().get(operation).setLatency(java.nio.ByteBuffer.wrap(sketch.toBytes())));
+            changed.forEach(operation -> acc.getOperations().get(operation).setLatency(java.nio.ByteBuffer.wrap(decoded.get(operation).toBytes())));
+            changed.clear();
         }
     }
 

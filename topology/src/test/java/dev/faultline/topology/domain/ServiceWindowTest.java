@@ -58,6 +58,31 @@ class ServiceWindowTest {
         assertThat(acc.getRequestCount()).isEqualTo(ServiceWindow.MAX_OPERATIONS + 50);
     }
 
+    /** What the store keeps of an open window (encoded) closes as the live copy does, its sketches encoded only when changed. */
+    @Test
+    void shouldStoreAnOpenWindowsSketchesAsTheyAreWhenEncodedAgainAfterSomeChanged() {
+        OpenWindow open = OpenWindow.empty();
+        for (int i = 1; i <= 50; i++) {
+            open.add(request(i % 2 == 0 ? "GET /fast" : "GET /slow", i));
+        }
+        open.encoded();
+        for (int i = 51; i <= 80; i++) {
+            open.add(request("GET /fast", i));
+        }
+
+        ClosedWindow stored = new OpenWindow(open.encoded()).close("api", T0, T0.plusSeconds(60), "v");
+        ClosedWindow live = open.close("api", T0, T0.plusSeconds(60), "v");
+
+        assertThat(stored.operations()).extracting(s -> s.getOperation(), s -> s.getRequestCount(), s -> s.getLatencyMaxMs())
+            .containsExactly(org.assertj.core.groups.Tuple.tuple("GET /fast", 55L, 80.0), org.assertj.core.groups.Tuple.tuple("GET /slow", 25L, 49.0));
+        assertThat(stored.stats().getLatencyP99Ms()).isEqualTo(live.stats().getLatencyP99Ms());
+    }
+
+    private static RequestEvent request(String operation, double latencyMs) {
+        return RequestEvent.newBuilder().setService("api").setOperation(operation).setStartTime(T0).setDurationMs(latencyMs)
+            .setStatus(SpanStatus.OK).build();
+    }
+
     @Test
     void shouldGiveTheServiceTheLatencyOfAllItsOperationsTogether() {
         WindowAccumulator acc = ServiceWindow.empty();
