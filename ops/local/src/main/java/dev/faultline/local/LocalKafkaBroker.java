@@ -95,6 +95,17 @@ public final class LocalKafkaBroker implements AutoCloseable {
         return dataDir.resolve("broker.log");
     }
 
+    /**
+     * What a test reports when the broker stopped answering: whether its process still runs,
+     * the free space where it writes, and the last lines of its log (gone once it is closed).
+     */
+    public synchronized String diagnostics() {
+        String state = process == null ? "not started"
+            : process.isAlive() ? "process " + process.pid() + " running" : "process exited with " + process.exitValue();
+        return "local broker " + state + ", " + (dataDir.toFile().getUsableSpace() >> 20) + " MiB free under " + dataDir + ", "
+            + logTail();
+    }
+
     /** An admin client for this broker; the caller closes it. */
     public Admin admin() {
         return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()));

@@ -2,6 +2,7 @@ package dev.faultline.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -57,6 +58,14 @@ class LocalKafkaBrokerIT {
         produce("k", "after-restart");
 
         assertThat(consumeAll(2)).containsExactly("before-restart", "after-restart");
+    }
+
+    @Test
+    void itsLogAndDiagnosticsSayWhatTheBrokerDid() throws Exception {
+        // Kafka's server code logs through SLF4J 2: without its log4j2 provider every line is dropped, and a
+        // broker that stops answering in a test leaves nothing to read.
+        assertThat(Files.readString(broker.logFile())).contains("Kafka Server started").doesNotContain("No SLF4J providers");
+        assertThat(broker.diagnostics()).contains("running", "MiB free under " + broker.dataDir(), "Kafka Server started");
     }
 
     private static void produce(String key, String value) throws Exception {
