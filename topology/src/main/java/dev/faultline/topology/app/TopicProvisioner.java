@@ -1,14 +1,18 @@
 package dev.faultline.topology.app;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.CreateTopicsResult;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
@@ -91,23 +95,26 @@ public final class TopicProvisioner {
     }
 
     /**
-     * Waits until every partition of new topics has a leader: a producer that writes the
-     * moment a topic exists can otherwise meet NOT_LEADER errors and stall its batches.
+     * Waits until the leader of every partition of new topics serves it. Metadata names a
+     * leader before that broker acts as one; an idempotent producer whose first batch then
+     * meets NOT_LEADER_OR_FOLLOWER while its next batches are accepted retries that first
+     * batch with OUT_OF_ORDER_SEQUENCE_NUMBER until its delivery timeout (seen with the local
+     * broker). ListOffsets is answered by the partition's leader only, as Produce is.
      */
     private static void awaitLeaders(Admin admin, List<String> topics) throws InterruptedException {
-        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (System.nanoTime() < deadline) {
             try {
-                boolean ready = admin.describeTopics(topics).allTopicNames().get().values().stream()
-                    .allMatch(d -> d.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty()));
-                if (ready) {
-                    return;
-                }
-            } catch (ExecutionException notYetVisible) {
-                // metadata still propagating: try again
+                Map<TopicPartition, OffsetSpec> partitions = new HashMap<>();
+                admin.describeTopics(topics).allTopicNames().get().values().forEach(d -> d.partitions()
+                    .forEach(p -> partitions.put(new TopicPartition(d.name(), p.partition()), OffsetSpec.latest())));
+                admin.listOffsets(partitions).all().get();
+                return;
+            } catch (ExecutionException notYetServed) {
+                // metadata still propagating, or a leader not yet acting as one: try again
             }
             Thread.sleep(100);
         }
-        LOG.warn("Topics {} still have partitions without a leader after 30 s", topics);
+        LOG.warn("Topics {} still have partitions whose leader does not serve them after 30 s", topics);
     }
 }
