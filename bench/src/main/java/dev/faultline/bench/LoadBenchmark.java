@@ -77,10 +77,11 @@ public final class LoadBenchmark {
         List<Double> minutes = List.of(30.0, 3.0);
         List<String> guarantees = List.of("at_least_once", "exactly_once_v2");
         Path out = Path.of("target", "bench");
-        String keyedByService = "false";
+        Map<String, String> analyzerSettings = new HashMap<>(Map.of(AnalyzerConfig.INPUT_KEYED_BY_SERVICE, "false"));
         for (int i = 0; i < args.length; i += 2) {
             switch (args[i]) {
-                case "--input-keyed-by-service" -> keyedByService = args[i + 1];
+                case "--input-keyed-by-service" -> analyzerSettings.put(AnalyzerConfig.INPUT_KEYED_BY_SERVICE, args[i + 1]);
+                case "--set" -> analyzerSettings.putAll(settings(args[i + 1]));
                 case "--records" -> records = list(args[i + 1], Long::valueOf);
                 case "--services" -> serviceCounts = list(args[i + 1], Integer::valueOf);
                 case "--minutes" -> minutes = list(args[i + 1], Double::valueOf);
@@ -88,13 +89,12 @@ public final class LoadBenchmark {
                 case "--out" -> out = Path.of(args[i + 1]);
                 default -> throw new IllegalArgumentException("unknown option " + args[i] + "; options: --services N[,N] --records N[,N]"
                     + " --minutes M[,M] (one value for every service count, or one each) --guarantees at_least_once,exactly_once_v2"
-                    + " --input-keyed-by-service true|false --out DIR");
+                    + " --input-keyed-by-service true|false --set key=value[,key=value] (analyzer and Kafka settings) --out DIR");
             }
         }
         if (!GUARANTEES.containsAll(guarantees)) {
             throw new IllegalArgumentException("--guarantees: one or both of " + GUARANTEES);
         }
-        Map<String, String> analyzerSettings = Map.of(AnalyzerConfig.INPUT_KEYED_BY_SERVICE, keyedByService);
         records = perServiceCount("--records", records, serviceCounts.size());
         minutes = perServiceCount("--minutes", minutes, serviceCounts.size());
         Files.createDirectories(out);
@@ -150,6 +150,7 @@ public final class LoadBenchmark {
         result.put("machine", machine);
         result.put("records", records);
         result.put("minutes", minutes);
+        result.put("settings", analyzerSettings);
         result.put("ratios", ratios);
         result.put("runs", runs);
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out.resolve("load.json").toFile(), result);
@@ -264,6 +265,19 @@ public final class LoadBenchmark {
 
     private static <T> List<T> list(String values, java.util.function.Function<String, T> parse) {
         return java.util.Arrays.stream(values.split(",")).map(parse).toList();
+    }
+
+    /** {@code key=value[,key=value]}: settings for both topologies of every run. */
+    private static Map<String, String> settings(String pairs) {
+        Map<String, String> settings = new HashMap<>();
+        for (String pair : pairs.split(",")) {
+            int eq = pair.indexOf('=');
+            if (eq <= 0) {
+                throw new IllegalArgumentException("--set: key=value[,key=value], got " + pair);
+            }
+            settings.put(pair.substring(0, eq), pair.substring(eq + 1));
+        }
+        return settings;
     }
 
     /** {@code values} as one per service count: a single value applies to each. */

@@ -53,9 +53,6 @@ import dev.faultline.topology.stores.WriteBehindKeyValueStore;
  * partition.
  */
 public final class AnalyzerTopology {
-    /** Keys a write-behind store holds per task before a commit (a few KiB each for open windows). */
-    static final int MAX_PENDING_WRITES = 10_000;
-
     private AnalyzerTopology() {
     }
 
@@ -98,9 +95,9 @@ public final class AnalyzerTopology {
         // Open windows and heartbeats change with every record: kept as objects and written once per key and
         // commit, so a record costs neither a serialization nor a RocksDB or changelog write.
         builder.addStateStore(WriteBehindKeyValueStore.builder(
-            keyValueStore(Names.SERVICE_WINDOWS_STORE, Serdes.Bytes(), serdes.openWindows()), Serdes.Bytes(), MAX_PENDING_WRITES));
+            keyValueStore(Names.SERVICE_WINDOWS_STORE, Serdes.Bytes(), serdes.openWindows()), Serdes.Bytes(), config.writeBehindMaxKeys()));
         builder.addStateStore(WriteBehindKeyValueStore.builder(
-            keyValueStore(Names.SERVICE_HEARTBEATS_STORE, Serdes.String(), serdes.heartbeats()), Serdes.String(), MAX_PENDING_WRITES));
+            keyValueStore(Names.SERVICE_HEARTBEATS_STORE, Serdes.String(), serdes.heartbeats()), Serdes.String(), config.writeBehindMaxKeys()));
         builder.addStateStore(keyValueStore(Names.SERVICE_HEALTH_STORE, Serdes.String(), serdes.healthStates()));
         builder.addStateStore(keyValueStore(Names.LOG_TEMPLATES_STORE, Serdes.String(), serdes.templates()));
         builder.addStateStore(keyValueStore(Names.WINDOW_HISTORY_STORE, Serdes.Bytes(), serdes.windowStats()));

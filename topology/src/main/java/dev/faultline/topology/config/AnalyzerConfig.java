@@ -38,6 +38,7 @@ public record AnalyzerConfig(
     RuleSet classificationRules,
     HealthRules healthRules,
     Map<String, HealthRules> serviceHealthRules,
+    int writeBehindMaxKeys,
     Duration livenessCheckInterval,
     Duration livenessReplayLag,
     Duration maxFutureSkew,
@@ -68,6 +69,7 @@ public record AnalyzerConfig(
     public static final String LIVENESS_REPLAY_LAG_MS = "analyzer.liveness.replay-lag.ms";
     public static final String MAX_FUTURE_SKEW_MS = "analyzer.input.max-future-skew.ms";
     public static final String ROCKSDB_MEMORY_BYTES = "analyzer.rocksdb.memory.bytes";
+    public static final String WRITE_BEHIND_MAX_KEYS = "analyzer.state.write-behind.max-keys";
     public static final String QUERY_HISTORY_MS = "analyzer.query.history.ms";
     public static final String TEMPLATES_LEARNING_MS = "analyzer.templates.learning-period.ms";
     public static final String TEMPLATES_MAX = "analyzer.templates.max-per-service";
@@ -131,6 +133,7 @@ public record AnalyzerConfig(
         d.put(LIVENESS_REPLAY_LAG_MS, "300000");
         d.put(MAX_FUTURE_SKEW_MS, "3600000");
         d.put(ROCKSDB_MEMORY_BYTES, String.valueOf(256L << 20));
+        d.put(WRITE_BEHIND_MAX_KEYS, "10000");
         d.put(QUERY_HISTORY_MS, String.valueOf(Duration.ofHours(24).toMillis()));
         d.put(TEMPLATES_LEARNING_MS, String.valueOf(Duration.ofMinutes(10).toMillis()));
         d.put(TEMPLATES_MAX, "1000");
@@ -228,6 +231,7 @@ public record AnalyzerConfig(
             (int) number(get, TOPICS_PARTITIONS, 1, 10_000), bool(get, INPUT_KEYED_BY_SERVICE),
             (short) number(get, TOPICS_REPLICATION_FACTOR, -1, Short.MAX_VALUE),
             size, grace, ruleSet, healthRules, Map.copyOf(serviceRules),
+            (int) number(get, WRITE_BEHIND_MAX_KEYS, 1, 10_000_000),
             Duration.ofMillis(number(get, LIVENESS_CHECK_INTERVAL_MS, 100, 600_000)),
             Duration.ofMillis(number(get, LIVENESS_REPLAY_LAG_MS, 1_000, 86_400_000L * 365)),
             Duration.ofMillis(number(get, MAX_FUTURE_SKEW_MS, 0, 86_400_000L * 365)),
