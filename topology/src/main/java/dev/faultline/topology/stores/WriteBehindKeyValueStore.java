@@ -50,7 +50,6 @@ public final class WriteBehindKeyValueStore<K, V> extends WrappedStateStore<KeyV
     private final int maxPending;
     /** By serialized key; concurrent for interactive queries, written by the stream thread only. */
     private final ConcurrentHashMap<Bytes, KeyValue<K, V>> pending = new ConcurrentHashMap<>();
-    private int pendingCount;
 
     WriteBehindKeyValueStore(KeyValueStore<K, V> inner, Serializer<K> keySerializer, int maxPending) {
         super(inner);
@@ -84,7 +83,7 @@ public final class WriteBehindKeyValueStore<K, V> extends WrappedStateStore<KeyV
             delete(key);
             return;
         }
-        if (pending.put(bytes(key), KeyValue.pair(key, value)) == null && ++pendingCount > maxPending) {
+        if (pending.put(bytes(key), KeyValue.pair(key, value)) == null && pending.size() > maxPending) {
             writePending();
         }
     }
@@ -107,19 +106,18 @@ public final class WriteBehindKeyValueStore<K, V> extends WrappedStateStore<KeyV
     @Override
     public V delete(K key) {
         KeyValue<K, V> removed = pending.remove(bytes(key));
-        if (removed != null) {
-            pendingCount--;
-        }
         V stored = wrapped().delete(key);
         return removed != null ? removed.value : stored;
     }
 
     @Override
     public KeyValueIterator<K, V> range(K from, K to) {
-        if (from != null && to != null && bytes(from).compareTo(bytes(to)) > 0) {
+        Bytes lower = from == null ? null : bytes(from);
+        Bytes upper = to == null ? null : bytes(to);
+        if (lower != null && upper != null && lower.compareTo(upper) > 0) {
             return wrapped().range(from, to); // empty, as Kafka Streams' stores answer an inverted range
         }
-        return new Merged(wrapped().range(from, to), pendingBetween(from == null ? null : bytes(from), to == null ? null : bytes(to)));
+        return new Merged(wrapped().range(from, to), pendingBetween(lower, upper));
     }
 
     @Override
@@ -141,7 +139,7 @@ public final class WriteBehindKeyValueStore<K, V> extends WrappedStateStore<KeyV
 
     @Override
     public long approximateNumEntries() {
-        return wrapped().approximateNumEntries() + pendingCount;
+        return wrapped().approximateNumEntries() + pending.size();
     }
 
     /** Called by Kafka Streams before each commit of the task. */
@@ -165,7 +163,7 @@ public final class WriteBehindKeyValueStore<K, V> extends WrappedStateStore<KeyV
     }
 
     private void writePending() {
-        if (pendingCount == 0) {
+        if (pending.isEmpty()) {
             return;
         }
         // Written before they leave the pending map, so a concurrent reader finds each value in one or the other.
@@ -175,7 +173,6 @@ public final class WriteBehindKeyValueStore<K, V> extends WrappedStateStore<KeyV
 
     private void discardPending() {
         pending.clear();
-        pendingCount = 0;
     }
 
     private Bytes bytes(K key) {
