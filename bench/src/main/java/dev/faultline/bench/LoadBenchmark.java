@@ -24,6 +24,7 @@ import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.MetricName;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -34,6 +35,7 @@ import dev.faultline.local.LocalSchemaRegistry;
 import dev.faultline.serde.AvroSerializer;
 import dev.faultline.topology.AnalyzerSerdes;
 import dev.faultline.topology.AnalyzerTopology;
+import dev.faultline.topology.Names;
 import dev.faultline.topology.app.TopicProvisioner;
 import dev.faultline.topology.config.AnalyzerConfig;
 
@@ -233,7 +235,7 @@ public final class LoadBenchmark {
             throws InterruptedException {
         Properties props = new Properties();
         props.putAll(config.kafka());
-        Set<String> inputs = consumerTopicNames(config);
+        Set<String> lastStage = name.equals("pass-through") ? consumerTopicNames(config) : lastStageTopicNames(config);
         List<Sample> samples = new ArrayList<>();
         System.gc();
         long started;
@@ -248,7 +250,7 @@ public final class LoadBenchmark {
                     throw new IllegalStateException(name + " " + guarantee + ": " + consumed + " of " + records + " consumed, state " + streams.state());
                 }
                 Thread.sleep(500);
-                consumed = consumed(streams, inputs);
+                consumed = consumed(streams, lastStage);
                 samples.add(new Sample((System.nanoTime() - started) / 1e9, consumed, records - consumed,
                     ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed(), rss(), rocksDb(streams)));
             }
@@ -296,13 +298,28 @@ public final class LoadBenchmark {
         return config.topics().inputs().stream().map(t -> t.replace('.', '_')).collect(java.util.stream.Collectors.toSet());
     }
 
-    /** Input records fetched by the stream threads' consumers, from the consumers' own metrics. */
-    static long consumed(KafkaStreams streams, Set<String> inputs) {
+    /**
+     * Where the analyzer's input reaches its last stage (the windows), as the consumer's metrics
+     * name it: the repartition topic by service, or the inputs when there is none. Counting
+     * the inputs there would count records the first stage has repartitioned but the second
+     * has not reached: the first stage can run far ahead (a run once "consumed" all input 36 s
+     * before the windows had seen it).
+     */
+    static Set<String> lastStageTopicNames(AnalyzerConfig config) {
+        if (config.inputKeyedByService()) {
+            return consumerTopicNames(config);
+        }
+        String repartition = config.kafka().get(StreamsConfig.APPLICATION_ID_CONFIG) + "-" + Names.SIGNALS_BY_SERVICE + "-repartition";
+        return Set.of(repartition.replace('.', '_'));
+    }
+
+    /** Records of {@code topics} fetched by the stream threads' consumers, from the consumers' own metrics. */
+    static long consumed(KafkaStreams streams, Set<String> topics) {
         double total = 0;
         for (Map.Entry<MetricName, ? extends Metric> e : streams.metrics().entrySet()) {
             MetricName m = e.getKey();
             if (m.name().equals("records-consumed-total") && m.group().equals("consumer-fetch-manager-metrics")
-                    && m.tags().containsKey("topic") && inputs.contains(m.tags().get("topic"))) {
+                    && m.tags().containsKey("topic") && topics.contains(m.tags().get("topic"))) {
                 total += ((Number) e.getValue().metricValue()).doubleValue();
             }
         }

@@ -127,7 +127,7 @@ public final class SteadyState {
                                              AtomicLong produced) throws InterruptedException {
         Properties props = new Properties();
         props.putAll(config.kafka());
-        Set<String> inputs = LoadBenchmark.consumerTopicNames(config);
+        Set<String> lastStage = LoadBenchmark.lastStageTopicNames(config);
         List<LoadBenchmark.Sample> samples = new ArrayList<>();
         try (KafkaStreams streams = new KafkaStreams(AnalyzerTopology.build(config, new AnalyzerSerdes(config.kafka())), props)) {
             streams.cleanUp();
@@ -139,7 +139,7 @@ public final class SteadyState {
                 if (streams.state() == KafkaStreams.State.ERROR) {
                     throw new IllegalStateException("the analyzer stopped: " + streams.state());
                 }
-                long consumed = LoadBenchmark.consumed(streams, inputs);
+                long consumed = LoadBenchmark.consumed(streams, lastStage);
                 LoadBenchmark.Sample sample = new LoadBenchmark.Sample((System.nanoTime() - started) / 1e9, consumed,
                     produced.get() - consumed, heapAfterGc(), LoadBenchmark.rss(), LoadBenchmark.rocksDb(streams));
                 samples.add(sample);
