@@ -63,6 +63,9 @@ public class HotPaths {
     private LatencySketch other;
     private ClosedWindow window;
     private OpenWindow open;
+    private OpenWindow small;
+    private int smallRequests;
+    private final RequestEvent[] smallWindowRequests = new RequestEvent[1024];
     private AvroSerde<WindowAccumulator> accumulatorSerde;
     private final RequestEvent[] requests = new RequestEvent[1024];
     private ServiceHealth health;
@@ -91,6 +94,10 @@ public class HotPaths {
         }
         for (int i = 0; i < requests.length; i++) {
             requests[i] = RequestEvent.newBuilder(request).setDurationMs(5 + random.nextDouble() * 300).build();
+        }
+        for (int i = 0; i < smallWindowRequests.length; i++) {
+            smallWindowRequests[i] = RequestEvent.newBuilder(request).setOperation(i % 2 == 0 ? "GET /items" : "POST /orders")
+                .setDurationMs(5 + random.nextDouble() * 200).build();
         }
         open = new OpenWindow(acc);
         accumulatorSerde = AvroSerde.specific(WindowAccumulator.class);
@@ -136,6 +143,21 @@ public class HotPaths {
     @Benchmark
     public Object windowUpdatePerRequest() {
         return open.add(requests[line++ & (requests.length - 1)]);
+    }
+
+    /**
+     * The same for the load benchmark's windows (two operations, about 47 requests between 5 and
+     * 205 ms, then the next window): with 100,000 services nearly every request is followed by
+     * its window's write at the next commit.
+     */
+    @Benchmark
+    public byte[] requestAndWriteOfASmallWindow() {
+        if (small == null || smallRequests++ == 47) {
+            small = OpenWindow.empty();
+            smallRequests = 0;
+        }
+        small.add(smallWindowRequests[line++ & (smallWindowRequests.length - 1)]);
+        return accumulatorSerde.serializer().serialize("service-windows-changelog", small.encoded());
     }
 
     /** The store's write of an open window at a commit after a request changed it: the changed sketch, then the accumulator. */

@@ -9,14 +9,14 @@ import com.datadoghq.sketch.ddsketch.DDSketch;
 import com.datadoghq.sketch.ddsketch.encoding.ByteArrayInput;
 import com.datadoghq.sketch.ddsketch.encoding.GrowingByteArrayOutput;
 import com.datadoghq.sketch.ddsketch.mapping.LogarithmicMapping;
-import com.datadoghq.sketch.ddsketch.store.CollapsingLowestDenseStore;
 
 /**
  * Latency quantiles of one window, mergeable across windows and instances. A DDSketch
  * (Masson et al., VLDB 2019) answers any quantile within {@link #RELATIVE_ACCURACY} of the
- * true value, half the 1 % the fault model asks for. Memory is bounded by
- * {@link #MAX_BINS}: past that, the lowest buckets merge, which costs accuracy only at the
- * fast end, never at p95/p99. The maximum is kept exactly beside the sketch's buckets.
+ * true value, half the 1 % the fault model asks for. Its buckets are a {@link SparseBinStore}
+ * (memory and encoding follow the buckets in use), bounded by {@link #MAX_BINS}: past that,
+ * the lowest buckets merge, which costs accuracy only at the fast end, never at p95/p99.
+ * The maximum is kept exactly beside the sketch's buckets.
  */
 public final class LatencySketch {
     public static final double RELATIVE_ACCURACY = 0.005;
@@ -27,12 +27,16 @@ public final class LatencySketch {
     private double max = Double.NEGATIVE_INFINITY;
 
     public LatencySketch() {
-        this(new DDSketch(MAPPING, () -> new CollapsingLowestDenseStore(MAX_BINS)), Double.NEGATIVE_INFINITY);
+        this(new DDSketch(MAPPING, LatencySketch::bins), Double.NEGATIVE_INFINITY);
     }
 
     private LatencySketch(DDSketch sketch, double max) {
         this.sketch = sketch;
         this.max = max;
+    }
+
+    private static SparseBinStore bins() {
+        return new SparseBinStore(MAX_BINS);
     }
 
     /** Records one latency in milliseconds; must be finite and not negative (validated upstream). */
@@ -80,7 +84,7 @@ public final class LatencySketch {
         try {
             double max = Double.longBitsToDouble(ByteBuffer.wrap(bytes, 0, Long.BYTES).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong());
             byte[] rest = Arrays.copyOfRange(bytes, Long.BYTES, bytes.length);
-            return new LatencySketch(DDSketch.decode(ByteArrayInput.wrap(rest), () -> new CollapsingLowestDenseStore(MAX_BINS), MAPPING), max);
+            return new LatencySketch(DDSketch.decode(ByteArrayInput.wrap(rest), LatencySketch::bins, MAPPING), max);
         } catch (IOException | IndexOutOfBoundsException e) {
             throw new IllegalArgumentException("corrupt latency sketch of " + bytes.length + " bytes", e);
         }
