@@ -43,7 +43,8 @@ import dev.faultline.topology.config.AnalyzerConfig;
  * End-to-end load benchmark on the real local broker. For each service count, a seeded mixed
  * stream is produced once; then, for each processing guarantee, a pass-through topology
  * (deserialize and re-serialize every input) and the full analyzer consume all of it from
- * the beginning, and their input throughput and lag are sampled every half second. The
+ * the beginning, and their throughput and lag, counted where the input reaches the last stage
+ * ({@link #lastStageTopicNames}), are sampled every half second. The
  * figure of merit is full / pass-through on the same broker, data and run. Results:
  * {@code target/bench/load.json} and {@code target/bench/load.png}.
  *
@@ -59,10 +60,10 @@ import dev.faultline.topology.config.AnalyzerConfig;
  */
 public final class LoadBenchmark {
     private static final int PARTITIONS = 4;
-    private static final Duration RUN_TIMEOUT = Duration.ofMinutes(15);
+    private static final Duration RUN_TIMEOUT = Duration.ofMinutes(30);
     private static final Set<String> GUARANTEES = Set.of("at_least_once", "exactly_once_v2");
 
-    /** One sample of a run: seconds since it started, input records consumed, lag, heap and resident memory. */
+    /** One sample of a run: seconds since it started, input records that reached the last stage, lag, heap and resident memory. */
     record Sample(double seconds, long consumed, long lag, long heapBytes, long rssBytes, long rocksDbBytes) {
     }
 
