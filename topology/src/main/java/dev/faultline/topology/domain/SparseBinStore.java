@@ -32,12 +32,15 @@ import com.datadoghq.sketch.ddsketch.store.Store;
  */
 public final class SparseBinStore implements Store {
     static final int SPARSE_LIMIT = 64;
+    /** Shared by every store without sparse bins (new, or dense): arrays are copied before they grow. */
+    private static final int[] NO_INDEXES = new int[0];
+    private static final double[] NO_COUNTS = new double[0];
 
     private final int maxBins;
     /** Once there were more than {@link #SPARSE_LIMIT} bins: all of them, and the arrays below are unused. */
     private CollapsingLowestDenseStore dense;
-    private int[] indexes = new int[0];
-    private double[] counts = new double[0];
+    private int[] indexes = NO_INDEXES;
+    private double[] counts = NO_COUNTS;
     private int size;
     /** Once bins were collapsed, the lowest index kept: lower ones count there. */
     private int floor = Integer.MIN_VALUE;
@@ -90,8 +93,8 @@ public final class SparseBinStore implements Store {
         CollapsingLowestDenseStore all = new CollapsingLowestDenseStore(maxBins);
         forEach(all::add);
         dense = all;
-        indexes = new int[0];
-        counts = new double[0];
+        indexes = NO_INDEXES;
+        counts = NO_COUNTS;
         size = 0;
     }
 
@@ -160,24 +163,19 @@ public final class SparseBinStore implements Store {
 
     @Override
     public int getMinIndex() {
-        if (dense != null) {
-            return dense.getMinIndex();
-        }
-        if (size == 0) {
-            throw new NoSuchElementException();
-        }
-        return indexes[0];
+        return dense != null ? dense.getMinIndex() : sparseIndex(0);
     }
 
     @Override
     public int getMaxIndex() {
-        if (dense != null) {
-            return dense.getMaxIndex();
-        }
+        return dense != null ? dense.getMaxIndex() : sparseIndex(size - 1);
+    }
+
+    private int sparseIndex(int at) {
         if (size == 0) {
             throw new NoSuchElementException();
         }
-        return indexes[size - 1];
+        return indexes[at];
     }
 
     @Override
