@@ -49,14 +49,14 @@ import dev.faultline.topology.config.AnalyzerConfig;
  * {@code target/bench/load.json} and {@code target/bench/load.png}.
  *
  * <p>Records and the event time they span are given per service count, so that the traffic
- * per service can stay the same while the number of services changes: by default 2,000,000
- * records over 30 minutes for 1,000 services and 20,000,000 over 3 minutes for 100,000, each
+ * per service can stay the same while the number of services changes: by default 6,000,000
+ * records over 90 minutes for 1,000 services and 20,000,000 over 3 minutes for 100,000, each
  * about 67 records per service and 60-second window (a service sending about one record a
  * second). {@code --records 2000000 --minutes 30} for both gives the sparse case (100,000
  * services sending a record every 90 seconds each, so nearly every record opens a window).
  *
  * <pre>mvn -B -q install -DskipTests && mvn -B -q -pl bench exec:java -Dexec.mainClass=dev.faultline.bench.LoadBenchmark \
- *   -Dexec.args="--services 1000,100000 --records 2000000,20000000 --minutes 30,3"</pre>
+ *   -Dexec.args="--services 1000,100000 --records 6000000,20000000 --minutes 90,3"</pre>
  */
 public final class LoadBenchmark {
     private static final int PARTITIONS = 4;
@@ -75,9 +75,9 @@ public final class LoadBenchmark {
     }
 
     public static void main(String[] args) throws Exception {
-        List<Long> records = List.of(2_000_000L, 20_000_000L);
+        List<Long> records = List.of(6_000_000L, 20_000_000L);
         List<Integer> serviceCounts = List.of(1_000, 100_000);
-        List<Double> minutes = List.of(30.0, 3.0);
+        List<Double> minutes = List.of(90.0, 3.0);
         List<String> guarantees = List.of("at_least_once", "exactly_once_v2");
         Path out = Path.of("target", "bench");
         Map<String, String> analyzerSettings = new HashMap<>(Map.of(AnalyzerConfig.INPUT_KEYED_BY_SERVICE, "false"));

@@ -57,6 +57,15 @@ class AnalyzerConfigTest {
         assertThat(AnalyzerConfig.from(settings).kafka()).containsEntry("commit.interval.ms", "5000");
     }
 
+    @Test
+    void shouldRunAStreamThreadPerCoreUnlessToldOtherwise() {
+        Map<String, String> settings = minimal();
+        assertThat(AnalyzerConfig.from(settings).kafka())
+            .containsEntry("num.stream.threads", String.valueOf(Runtime.getRuntime().availableProcessors()));
+        settings.put("num.stream.threads", "1");
+        assertThat(AnalyzerConfig.from(settings).kafka()).containsEntry("num.stream.threads", "1");
+    }
+
     @ParameterizedTest(name = "{0}={1}")
     @CsvSource(delimiter = '|', value = {
         "analyzer.window.size.ms|500|analyzer.window.size.ms=500 is invalid: a whole number in [1000, 86400000]",
