@@ -34,6 +34,7 @@ import dev.faultline.topology.processors.ServicePartitionCheck;
 import dev.faultline.topology.processors.ServiceWindowsProcessor;
 import dev.faultline.topology.processors.TemplateProcessor;
 import dev.faultline.topology.processors.ValidateProcessor;
+import dev.faultline.topology.stores.OpenWindowStore;
 import dev.faultline.topology.stores.WriteBehindKeyValueStore;
 
 /**
@@ -92,10 +93,10 @@ public final class AnalyzerTopology {
             .processValues(() -> new ValidateProcessor<byte[], LogRecord>(config.topics().logs(), validation::problem), Named.as(Names.LOGS_VALIDATE))
             .processValues(() -> new ClassifyProcessor(config.classificationRules()), Named.as(Names.LOGS_CLASSIFY));
 
-        // Open windows and heartbeats change with every record: kept as objects and written once per key and
-        // commit, so a record costs neither a serialization nor a RocksDB or changelog write.
-        builder.addStateStore(WriteBehindKeyValueStore.builder(
-            keyValueStore(Names.SERVICE_WINDOWS_STORE, Serdes.Bytes(), serdes.openWindows()), Serdes.Bytes(), config.writeBehindMaxKeys()));
+        // Open windows and heartbeats change with every record: kept as objects and written at each commit, the
+        // windows as snapshots or as a log of their records, so a record costs no RocksDB or changelog write of its own.
+        builder.addStateStore(OpenWindowStore.builder(
+            keyValueStore(Names.SERVICE_WINDOWS_STORE, Serdes.Bytes(), Serdes.ByteArray()), serdes.openWindows(), serdes.signals()));
         builder.addStateStore(WriteBehindKeyValueStore.builder(
             keyValueStore(Names.SERVICE_HEARTBEATS_STORE, Serdes.String(), serdes.heartbeats()), Serdes.String(), config.writeBehindMaxKeys()));
         builder.addStateStore(keyValueStore(Names.SERVICE_HEALTH_STORE, Serdes.String(), serdes.healthStates()));

@@ -34,6 +34,15 @@ public final class OpenWindow {
         return accumulator;
     }
 
+    /** The last log segment of the windows store whose signals this window's stored snapshot includes (-1: none). */
+    public long loggedThrough() {
+        return accumulator.getLoggedThrough();
+    }
+
+    public void loggedThrough(long sequence) {
+        accumulator.setLoggedThrough(sequence);
+    }
+
     public ClosedWindow close(String service, Instant start, Instant end, String version) {
         return ServiceWindow.close(accumulator, sketches, service, start, end, version);
     }

@@ -1,19 +1,11 @@
 package dev.faultline.topology.processors;
 
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
 
-import org.apache.kafka.common.utils.Bytes;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 import dev.faultline.schema.internal.Heartbeat;
@@ -21,8 +13,8 @@ import dev.faultline.schema.internal.Signal;
 import dev.faultline.topology.AnalyzerVersion;
 import dev.faultline.topology.Names;
 import dev.faultline.topology.domain.ClosedWindow;
-import dev.faultline.topology.domain.OpenWindow;
 import dev.faultline.topology.errors.InvalidRecordException;
+import dev.faultline.topology.stores.OpenWindowStore;
 
 /**
  * Tumbling event-time windows per service, each emitted once when the task's stream time
@@ -40,27 +32,17 @@ import dev.faultline.topology.errors.InvalidRecordException;
  * kept by {@link HeartbeatProcessor}, which is restored with the stores after a restart, so a
  * record is late or not whatever happened to the instance in between.
  *
- * <p>The store is keyed by window start (8 bytes, big-endian) then service, so the closable
- * windows are one range scan from the start of the store, done only when close time crosses
- * a window end.
- *
- * <p>The store keeps open windows as objects and writes them once per commit
- * ({@link dev.faultline.topology.stores.WriteBehindKeyValueStore}); beside it the processor
- * keeps the windows it used last, so a record costs no decoding of the accumulator and its
- * latency sketches either. Being copies of what the store holds, they are dropped whenever
- * the processor is (re)initialised.
+ * <p>The task's open windows are in memory, written at each commit as snapshots or as a log
+ * of their records ({@link OpenWindowStore}); closable windows are looked for only when close
+ * time crosses a window end.
  */
 public final class ServiceWindowsProcessor implements Processor<String, Signal, String, ClosedWindow> {
-    /** Open windows kept decoded per task (a few KiB each): bounded for many services, all of them for a few thousand. */
-    static final int MAX_DECODED = 10_000;
-
     private final long size;
     private final long grace;
     private ProcessorContext<String, ClosedWindow> context;
-    private KeyValueStore<Bytes, OpenWindow> windows;
+    private OpenWindowStore windows;
     private KeyValueStore<String, Heartbeat> heartbeats;
     private long streamTime = Long.MIN_VALUE;
-    private final Map<Bytes, OpenWindow> decoded = new DecodedCopies<>(MAX_DECODED);
     /** Close time at or after which another window may be closable; unknown after (re)start. */
     private long nextClose = Long.MIN_VALUE;
 
@@ -74,7 +56,6 @@ public final class ServiceWindowsProcessor implements Processor<String, Signal, 
         this.context = context;
         this.windows = context.getStateStore(Names.SERVICE_WINDOWS_STORE);
         this.heartbeats = context.getStateStore(Names.SERVICE_HEARTBEATS_STORE);
-        decoded.clear();
         nextClose = Long.MIN_VALUE;
         streamTime = Long.MIN_VALUE;
     }
@@ -97,14 +78,7 @@ public final class ServiceWindowsProcessor implements Processor<String, Signal, 
                 + Instant.ofEpochMilli(start) + ", " + Instant.ofEpochMilli(start + size) + "), emitted when stream time passed "
                 + Instant.ofEpochMilli(start + size + grace));
         }
-        Bytes key = key(start, record.key());
-        OpenWindow window = decoded.get(key);
-        if (window == null) {
-            OpenWindow stored = windows.get(key);
-            window = stored == null ? OpenWindow.empty() : stored;
-            decoded.put(key, window);
-        }
-        windows.put(key, window.add(record.value().getPayload()));
+        windows.add(start, record.value());
     }
 
     /** Emits and removes every window that ended at or before {@code closeTime}, oldest first. */
@@ -112,26 +86,9 @@ public final class ServiceWindowsProcessor implements Processor<String, Signal, 
         if (closeTime - size < 0) {
             return;
         }
-        List<KeyValue<Bytes, OpenWindow>> closed = new ArrayList<>();
-        // Keys of windows starting after the last closable start sort at or after this prefix.
-        try (KeyValueIterator<Bytes, OpenWindow> range = windows.range(key(0, ""), key(closeTime - size + 1, ""))) {
-            range.forEachRemaining(closed::add);
+        for (OpenWindowStore.Closing window : windows.removeStartingBy(closeTime - size)) {
+            context.forward(new Record<>(window.service(), window.window().close(window.service(), Instant.ofEpochMilli(window.start()),
+                Instant.ofEpochMilli(window.start() + size), AnalyzerVersion.VERSION), window.start() + size));
         }
-        for (KeyValue<Bytes, OpenWindow> window : closed) {
-            ByteBuffer key = ByteBuffer.wrap(window.key.get());
-            long start = key.getLong();
-            String service = StandardCharsets.UTF_8.decode(key).toString();
-            windows.delete(window.key);
-            // The copy kept here has its sketches decoded already.
-            OpenWindow open = decoded.getOrDefault(window.key, window.value);
-            decoded.remove(window.key);
-            context.forward(new Record<>(service, open.close(service, Instant.ofEpochMilli(start), Instant.ofEpochMilli(start + size),
-                AnalyzerVersion.VERSION), start + size));
-        }
-    }
-
-    static Bytes key(long windowStart, String service) {
-        byte[] name = service.getBytes(StandardCharsets.UTF_8);
-        return Bytes.wrap(ByteBuffer.allocate(Long.BYTES + name.length).putLong(windowStart).put(name).array());
     }
 }

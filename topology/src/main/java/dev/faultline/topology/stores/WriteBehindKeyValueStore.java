@@ -62,7 +62,8 @@ public final class WriteBehindKeyValueStore<K, V> extends WrappedStateStore<KeyV
         if (maxPending < 1) {
             throw new IllegalArgumentException("maxPending must be at least 1, was " + maxPending);
         }
-        return new Builder<>(inner, keySerde.serializer(), maxPending);
+        Serializer<K> keySerializer = keySerde.serializer();
+        return new WrappingStoreBuilder<>(inner.withCachingDisabled(), store -> new WriteBehindKeyValueStore<>(store, keySerializer, maxPending));
     }
 
     @Override
@@ -241,52 +242,6 @@ public final class WriteBehindKeyValueStore<K, V> extends WrappedStateStore<KeyV
         private void advancePending() {
             nextPending = pendingEntries.hasNext() ? pendingEntries.next() : null;
             nextPendingKey = nextPending == null ? null : bytes(nextPending.key);
-        }
-    }
-
-    private record Builder<K, V>(StoreBuilder<KeyValueStore<K, V>> inner, Serializer<K> keySerializer, int maxPending)
-            implements StoreBuilder<KeyValueStore<K, V>> {
-        @Override
-        public StoreBuilder<KeyValueStore<K, V>> withCachingEnabled() {
-            throw new UnsupportedOperationException("a write-behind store is its own cache");
-        }
-
-        @Override
-        public StoreBuilder<KeyValueStore<K, V>> withCachingDisabled() {
-            inner.withCachingDisabled();
-            return this;
-        }
-
-        @Override
-        public StoreBuilder<KeyValueStore<K, V>> withLoggingEnabled(Map<String, String> config) {
-            inner.withLoggingEnabled(config);
-            return this;
-        }
-
-        @Override
-        public StoreBuilder<KeyValueStore<K, V>> withLoggingDisabled() {
-            inner.withLoggingDisabled();
-            return this;
-        }
-
-        @Override
-        public KeyValueStore<K, V> build() {
-            return new WriteBehindKeyValueStore<>(inner.build(), keySerializer, maxPending);
-        }
-
-        @Override
-        public Map<String, String> logConfig() {
-            return inner.logConfig();
-        }
-
-        @Override
-        public boolean loggingEnabled() {
-            return inner.loggingEnabled();
-        }
-
-        @Override
-        public String name() {
-            return inner.name();
         }
     }
 }

@@ -1,0 +1,279 @@
+package dev.faultline.topology.stores;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.TreeMap;
+
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.utils.ByteUtils;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.StateStore;
+import org.apache.kafka.streams.processor.StateStoreContext;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.internals.WrappedStateStore;
+
+import dev.faultline.schema.internal.Signal;
+import dev.faultline.topology.domain.OpenWindow;
+
+/**
+ * The open windows of a task, held in memory and made durable at each commit: a window that
+ * got many signals since its last write is written whole (a snapshot), the signals of the
+ * others are appended to a log, a few large segments per commit.
+ *
+ * <p>Why: with many services a service has about one record per commit, and writing its whole
+ * window each time (a key-value store of windows) wrote kilobytes to RocksDB and the changelog
+ * per input record, most of the stream thread's time with 100,000 services. Appending the
+ * record writes about a hundred bytes. With few services, a window gets hundreds of records
+ * per commit and one snapshot is cheaper than its records.
+ *
+ * <p>The store beneath (changelogged) holds, for a window starting at {@code start}:
+ * <ul>
+ * <li>{@code start (8 bytes) | service (UTF-8)}: its snapshot, with
+ *     {@link OpenWindow#loggedThrough()} the last segment sequence written before it;</li>
+ * <li>{@code start (8 bytes) | 0x00 | sequence (8 bytes)}: a log segment, signals of windows
+ *     starting at {@code start}, each a varint length and the signal in the serde's format.
+ *     Service names never start with a 0x00 byte (validation refuses control characters).</li>
+ * </ul>
+ * A window is its snapshot, if any, plus its service's signals in segments written after it.
+ * A commit writes everything added since the last one ({@code flushCache}, the hook
+ * {@link WriteBehindKeyValueStore} documents), and so does an add past
+ * {@link #MAX_UNWRITTEN_SIGNALS}. Closing windows deletes their snapshots and segments.
+ *
+ * <p>Kafka Streams initialises a store before restoring it, so the windows in memory are
+ * (re)built from the store beneath on first use, which comes after restoration.
+ */
+public final class OpenWindowStore extends WrappedStateStore<KeyValueStore<Bytes, byte[]>, Bytes, byte[]> {
+    /** A window with at least this many signals since its last write is written whole: about its size in signals. */
+    static final int SNAPSHOT_AFTER_SIGNALS = 16;
+    /** Segments stay well below the changelog producer's 1 MB request limit (a larger single signal is written alone). */
+    static final int SEGMENT_BYTES = 256 * 1024;
+    /** Signals kept in memory until a commit writes them, per task; a long at-least-once commit interval writes earlier. */
+    static final int MAX_UNWRITTEN_SIGNALS = 50_000;
+    private static final byte SEGMENT_MARKER = 0;
+
+    private final Serde<OpenWindow> windowSerde;
+    private final Serde<Signal> signalSerde;
+    /** By window start, then service. */
+    private final NavigableMap<Long, Map<String, Entry>> open = new TreeMap<>();
+    private int unwrittenSignals;
+    private long nextSequence;
+    private boolean loaded;
+    private String snapshotTopic;
+    private String signalTopic;
+
+    /** A window about to be emitted. */
+    public record Closing(long start, String service, OpenWindow window) {
+    }
+
+    private static final class Entry {
+        final OpenWindow window;
+        /** Signals added since the window was last written; null when none. */
+        List<Signal> unwritten;
+
+        Entry(OpenWindow window) {
+            this.window = window;
+        }
+    }
+
+    private OpenWindowStore(KeyValueStore<Bytes, byte[]> inner, Serde<OpenWindow> windowSerde, Serde<Signal> signalSerde) {
+        super(inner);
+        this.windowSerde = windowSerde;
+        this.signalSerde = signalSerde;
+    }
+
+    /** A builder wrapping {@code inner}, a store of bytes that should not cache itself. */
+    public static StoreBuilder<OpenWindowStore> builder(StoreBuilder<KeyValueStore<Bytes, byte[]>> inner, Serde<OpenWindow> windows,
+                                                        Serde<Signal> signals) {
+        return new WrappingStoreBuilder<>(inner.withCachingDisabled(), store -> new OpenWindowStore(store, windows, signals));
+    }
+
+    @Override
+    public void init(StateStoreContext context, StateStore root) {
+        forget();
+        super.init(context, root);
+        // The subject of snapshots is the changelog's, as when the windows were a key-value store of windows.
+        snapshotTopic = context.applicationId() + "-" + name() + "-changelog";
+        signalTopic = snapshotTopic + "-signals";
+    }
+
+    /** Adds {@code signal} to its service's window starting at {@code start}. */
+    public void add(long start, Signal signal) {
+        load();
+        Entry entry = open.computeIfAbsent(start, s -> new HashMap<>())
+            .computeIfAbsent(signal.getService(), s -> new Entry(OpenWindow.empty()));
+        entry.window.add(signal.getPayload());
+        if (entry.unwritten == null) {
+            entry.unwritten = new ArrayList<>(4);
+        }
+        entry.unwritten.add(signal);
+        if (++unwrittenSignals > MAX_UNWRITTEN_SIGNALS) {
+            writeUnwritten();
+        }
+    }
+
+    /** Removes the windows starting at or before {@code lastStart}, stored ones included: by start, then service. */
+    public List<Closing> removeStartingBy(long lastStart) {
+        load();
+        NavigableMap<Long, Map<String, Entry>> closed = open.headMap(lastStart, true);
+        List<Closing> closing = new ArrayList<>();
+        for (Map.Entry<Long, Map<String, Entry>> windows : closed.entrySet()) {
+            windows.getValue().entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(window -> {
+                closing.add(new Closing(windows.getKey(), window.getKey(), window.getValue().window));
+                unwrittenSignals -= window.getValue().unwritten == null ? 0 : window.getValue().unwritten.size();
+            });
+        }
+        closed.clear();
+        List<Bytes> stored = new ArrayList<>();
+        // Every key of a window starting before lastStart + 1 sorts below that start's 8 bytes alone.
+        try (KeyValueIterator<Bytes, byte[]> range = wrapped().range(start(0), start(lastStart + 1))) {
+            range.forEachRemaining(entry -> stored.add(entry.key));
+        }
+        stored.forEach(wrapped()::delete);
+        return closing;
+    }
+
+    /** Called by Kafka Streams before each commit of the task. */
+    @Override
+    public void flushCache() {
+        writeUnwritten();
+        super.flushCache();
+    }
+
+    /** Called when the store beneath may have been written around this one (a recycled task). */
+    @Override
+    public void clearCache() {
+        forget();
+        super.clearCache();
+    }
+
+    @Override
+    public void close() {
+        forget();
+        super.close();
+    }
+
+    private void forget() {
+        open.clear();
+        unwrittenSignals = 0;
+        nextSequence = 0;
+        loaded = false;
+    }
+
+    private void writeUnwritten() {
+        if (unwrittenSignals == 0) {
+            return;
+        }
+        // Segments of this write get sequences from here on; windows written whole include every earlier segment.
+        long before = nextSequence - 1;
+        for (Map.Entry<Long, Map<String, Entry>> windows : open.entrySet()) {
+            long start = windows.getKey();
+            ByteArrayOutputStream segment = new ByteArrayOutputStream();
+            for (Map.Entry<String, Entry> window : windows.getValue().entrySet()) {
+                Entry entry = window.getValue();
+                if (entry.unwritten == null) {
+                    continue;
+                }
+                if (entry.unwritten.size() >= SNAPSHOT_AFTER_SIGNALS) {
+                    entry.window.loggedThrough(before);
+                    wrapped().put(snapshotKey(start, window.getKey()), windowSerde.serializer().serialize(snapshotTopic, entry.window));
+                } else {
+                    for (Signal signal : entry.unwritten) {
+                        byte[] bytes = signalSerde.serializer().serialize(signalTopic, signal);
+                        if (segment.size() > 0 && segment.size() + bytes.length + 5 > SEGMENT_BYTES) {
+                            writeSegment(start, segment);
+                        }
+                        writeVarint(bytes.length, segment);
+                        segment.writeBytes(bytes);
+                    }
+                }
+                entry.unwritten = null;
+            }
+            if (segment.size() > 0) {
+                writeSegment(start, segment);
+            }
+        }
+        unwrittenSignals = 0;
+    }
+
+    private void writeSegment(long start, ByteArrayOutputStream segment) {
+        wrapped().put(segmentKey(start, nextSequence++), segment.toByteArray());
+        segment.reset();
+    }
+
+    /** Rebuilds the windows from the store beneath: snapshots first, then the segments after each. */
+    private void load() {
+        if (loaded) {
+            return;
+        }
+        List<Long> startsWithSegments = new ArrayList<>();
+        try (KeyValueIterator<Bytes, byte[]> all = wrapped().all()) {
+            while (all.hasNext()) {
+                KeyValue<Bytes, byte[]> stored = all.next();
+                ByteBuffer key = ByteBuffer.wrap(stored.key.get());
+                long start = key.getLong();
+                if (key.get(Long.BYTES) == SEGMENT_MARKER) {
+                    nextSequence = Math.max(nextSequence, key.getLong(Long.BYTES + 1) + 1);
+                    if (startsWithSegments.isEmpty() || startsWithSegments.get(startsWithSegments.size() - 1) != start) {
+                        startsWithSegments.add(start);
+                    }
+                } else {
+                    OpenWindow window = windowSerde.deserializer().deserialize(snapshotTopic, stored.value);
+                    nextSequence = Math.max(nextSequence, window.loggedThrough() + 1);
+                    open.computeIfAbsent(start, s -> new HashMap<>()).put(StandardCharsets.UTF_8.decode(key).toString(), new Entry(window));
+                }
+            }
+        }
+        for (long start : startsWithSegments) {
+            Map<String, Entry> windows = open.computeIfAbsent(start, s -> new HashMap<>());
+            try (KeyValueIterator<Bytes, byte[]> segments = wrapped().range(segmentKey(start, 0), segmentKey(start, Long.MAX_VALUE))) {
+                while (segments.hasNext()) {
+                    KeyValue<Bytes, byte[]> segment = segments.next();
+                    long sequence = ByteBuffer.wrap(segment.key.get()).getLong(Long.BYTES + 1);
+                    ByteBuffer signals = ByteBuffer.wrap(segment.value);
+                    while (signals.hasRemaining()) {
+                        byte[] bytes = new byte[ByteUtils.readUnsignedVarint(signals)];
+                        signals.get(bytes);
+                        Signal signal = signalSerde.deserializer().deserialize(signalTopic, bytes);
+                        Entry entry = windows.computeIfAbsent(signal.getService(), s -> new Entry(OpenWindow.empty()));
+                        if (entry.window.loggedThrough() < sequence) {
+                            entry.window.add(signal.getPayload());
+                        }
+                    }
+                }
+            }
+        }
+        loaded = true;
+    }
+
+    /** As {@link ByteUtils#readUnsignedVarint} reads it. */
+    private static void writeVarint(int value, ByteArrayOutputStream out) {
+        int rest = value;
+        while ((rest & ~0x7F) != 0) {
+            out.write((rest & 0x7F) | 0x80);
+            rest >>>= 7;
+        }
+        out.write(rest);
+    }
+
+    private static Bytes start(long start) {
+        return Bytes.wrap(ByteBuffer.allocate(Long.BYTES).putLong(start).array());
+    }
+
+    static Bytes snapshotKey(long start, String service) {
+        byte[] name = service.getBytes(StandardCharsets.UTF_8);
+        return Bytes.wrap(ByteBuffer.allocate(Long.BYTES + name.length).putLong(start).put(name).array());
+    }
+
+    private static Bytes segmentKey(long start, long sequence) {
+        return Bytes.wrap(ByteBuffer.allocate(2 * Long.BYTES + 1).putLong(start).put(SEGMENT_MARKER).putLong(sequence).array());
+    }
+}

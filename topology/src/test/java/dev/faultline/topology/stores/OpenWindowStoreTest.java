@@ -1,0 +1,141 @@
+package dev.faultline.topology.stores;
+
+import static dev.faultline.topology.TestEvents.T0;
+import static dev.faultline.topology.TestEvents.request;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.api.MockProcessorContext;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.Stores;
+import org.junit.jupiter.api.Test;
+
+import dev.faultline.schema.internal.Signal;
+import dev.faultline.serde.SerdeConfig;
+import dev.faultline.topology.AnalyzerSerdes;
+import dev.faultline.topology.domain.ClosedWindow;
+import dev.faultline.topology.domain.OpenWindow;
+
+class OpenWindowStoreTest {
+    private static final long W1 = T0.toEpochMilli();
+    private static final long W2 = W1 + 60_000;
+    private final AnalyzerSerdes serdes = new AnalyzerSerdes(Map.of(SerdeConfig.SCHEMA_REGISTRY_URL, "mock://open-window-store-test"));
+    /** What each window should hold once reloaded: the signals written before the last commit, in order. */
+    private final Map<String, List<Signal>> committed = new LinkedHashMap<>();
+
+    private OpenWindowStore store() {
+        OpenWindowStore store = OpenWindowStore.builder(
+            Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore("service-windows"), Serdes.Bytes(), Serdes.ByteArray()).withLoggingDisabled(),
+            serdes.openWindows(), serdes.signals()).build();
+        store.init(new MockProcessorContext<>().getStateStoreContext(), store);
+        return store;
+    }
+
+    /** A store restored from what {@code from} wrote, as a changelog would restore it. */
+    private OpenWindowStore restoredFrom(OpenWindowStore from) {
+        OpenWindowStore restored = store();
+        try (KeyValueIterator<Bytes, byte[]> all = from.wrapped().all()) {
+            all.forEachRemaining(entry -> restored.wrapped().put(entry.key, entry.value));
+        }
+        return restored;
+    }
+
+    private void add(OpenWindowStore store, long start, String service, int requests, boolean commit) {
+        for (int i = 0; i < requests; i++) {
+            Signal signal = new Signal(service, request(service, 10 + i * 7, Instant.ofEpochMilli(start + i)));
+            store.add(start, signal);
+            if (commit) {
+                committed.computeIfAbsent(start + "/" + service, k -> new ArrayList<>()).add(signal);
+            }
+        }
+    }
+
+    private Map<String, ClosedWindow> expected() {
+        Map<String, ClosedWindow> windows = new LinkedHashMap<>();
+        committed.forEach((key, signals) -> {
+            OpenWindow window = OpenWindow.empty();
+            signals.forEach(signal -> window.add(signal.getPayload()));
+            long start = Long.parseLong(key.substring(0, key.indexOf('/')));
+            windows.put(key, closed(start, key.substring(key.indexOf('/') + 1), window));
+        });
+        return windows;
+    }
+
+    private static ClosedWindow closed(long start, String service, OpenWindow window) {
+        return window.close(service, Instant.ofEpochMilli(start), Instant.ofEpochMilli(start + 60_000), "test");
+    }
+
+    private static Map<String, ClosedWindow> removeAll(OpenWindowStore store) {
+        Map<String, ClosedWindow> windows = new LinkedHashMap<>();
+        for (OpenWindowStore.Closing window : store.removeStartingBy(Long.MAX_VALUE - 1)) {
+            windows.put(window.start() + "/" + window.service(), closed(window.start(), window.service(), window.window()));
+        }
+        return windows;
+    }
+
+    @Test
+    void shouldRestoreEveryCommittedSignalOnceFromSnapshotsAndLogSegments() {
+        OpenWindowStore store = store();
+        add(store, W1, "hot", 20, true);
+        add(store, W1, "cold-1", 3, true);
+        add(store, W1, "cold-2", 1, true);
+        add(store, W2, "cold-1", 2, true);
+        store.flushCache();
+        assertThat(store.wrapped().get(OpenWindowStore.snapshotKey(W1, "hot"))).as("a window with many new signals is written whole").isNotNull();
+        assertThat(store.wrapped().get(OpenWindowStore.snapshotKey(W1, "cold-1"))).as("one with few is logged").isNull();
+
+        // After the snapshot, hot's new signals are logged; a later snapshot of cold-1 covers its logged ones.
+        add(store, W1, "hot", 5, true);
+        add(store, W1, "cold-1", 16, true);
+        add(store, W1, "cold-2", 1, true);
+        store.flushCache();
+        add(store, W1, "hot", 1, false);
+
+        assertThat(removeAll(restoredFrom(store))).isEqualTo(expected());
+    }
+
+    @Test
+    void shouldSplitTheLogIntoSegmentsOfBoundedSize() {
+        OpenWindowStore store = store();
+        for (int service = 0; service < 8_000; service++) {
+            add(store, W1, "service-" + service, 1, true);
+        }
+        store.flushCache();
+
+        List<Integer> segmentSizes = new ArrayList<>();
+        try (KeyValueIterator<Bytes, byte[]> all = store.wrapped().all()) {
+            all.forEachRemaining(entry -> segmentSizes.add(entry.value.length));
+        }
+        assertThat(segmentSizes).hasSizeGreaterThan(1).allMatch(size -> size <= OpenWindowStore.SEGMENT_BYTES);
+        assertThat(removeAll(restoredFrom(store))).isEqualTo(expected());
+    }
+
+    @Test
+    void shouldEmitWindowsByStartThenServiceAndDeleteWhatWasStoredForThem() {
+        OpenWindowStore store = store();
+        add(store, W2, "b", 1, true);
+        add(store, W1, "b", 20, true);
+        add(store, W1, "a", 1, true);
+        store.flushCache();
+        add(store, W1, "c", 1, true);
+
+        List<String> closed = store.removeStartingBy(W1).stream().map(w -> w.start() + "/" + w.service()).toList();
+
+        assertThat(closed).containsExactly(W1 + "/a", W1 + "/b", W1 + "/c");
+        store.flushCache();
+        List<KeyValue<Bytes, byte[]>> stored = new ArrayList<>();
+        try (KeyValueIterator<Bytes, byte[]> all = store.wrapped().all()) {
+            all.forEachRemaining(stored::add);
+        }
+        assertThat(stored).as("only W2's segment is left").hasSize(1);
+        assertThat(removeAll(restoredFrom(store))).containsOnlyKeys(W2 + "/b");
+    }
+}
