@@ -23,7 +23,6 @@ import dev.faultline.serde.AvroSerde;
 import dev.faultline.serde.SchemaRegistryClient;
 import dev.faultline.serde.SchemaRegistryClients;
 import dev.faultline.serde.SerdeConfig;
-import dev.faultline.topology.domain.OpenWindow;
 
 /**
  * Every serde the topology uses, built in one place from the analyzer's settings and
@@ -59,15 +58,9 @@ public final class AnalyzerSerdes {
         return value(Signal.class);
     }
 
-    private AvroSerde<WindowAccumulator> windowAccumulators() {
+    /** Open windows as their accumulator, sketches encoded (see {@link dev.faultline.topology.stores.OpenWindowStore}). */
+    public AvroSerde<WindowAccumulator> windowAccumulators() {
         return value(WindowAccumulator.class);
-    }
-
-    /** Open windows as their accumulator, sketches encoded on write and decoded as they are used. */
-    public Serde<OpenWindow> openWindows() {
-        AvroSerde<WindowAccumulator> accumulators = windowAccumulators();
-        return Serdes.serdeFrom((topic, window) -> accumulators.serializer().serialize(topic, window.encoded()),
-            (topic, bytes) -> bytes == null ? null : new OpenWindow(accumulators.deserializer().deserialize(topic, bytes)));
     }
 
     public AvroSerde<Heartbeat> heartbeats() {

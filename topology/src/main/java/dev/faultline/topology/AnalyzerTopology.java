@@ -96,7 +96,7 @@ public final class AnalyzerTopology {
         // Open windows and heartbeats change with every record: kept as objects and written at each commit, the
         // windows as snapshots or as a log of their records, so a record costs no RocksDB or changelog write of its own.
         builder.addStateStore(OpenWindowStore.builder(
-            keyValueStore(Names.SERVICE_WINDOWS_STORE, Serdes.Bytes(), Serdes.ByteArray()), serdes.openWindows(), serdes.signals()));
+            keyValueStore(Names.SERVICE_WINDOWS_STORE, Serdes.Bytes(), Serdes.ByteArray()), serdes.windowAccumulators(), serdes.signals()));
         builder.addStateStore(WriteBehindKeyValueStore.builder(
             keyValueStore(Names.SERVICE_HEARTBEATS_STORE, Serdes.String(), serdes.heartbeats()), Serdes.String(), config.writeBehindMaxKeys()));
         builder.addStateStore(keyValueStore(Names.SERVICE_HEALTH_STORE, Serdes.String(), serdes.healthStates()));

@@ -10,7 +10,7 @@ import java.util.Map;
 import java.util.NavigableMap;
 import java.util.TreeMap;
 
-import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.utils.ByteUtils;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
@@ -21,7 +21,12 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.internals.WrappedStateStore;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import dev.faultline.schema.internal.Signal;
+import dev.faultline.schema.internal.WindowAccumulator;
+import dev.faultline.serde.AvroSerde;
 import dev.faultline.topology.domain.OpenWindow;
 
 /**
@@ -59,9 +64,10 @@ public final class OpenWindowStore extends WrappedStateStore<KeyValueStore<Bytes
     /** Signals kept in memory until a commit writes them, per task; a long at-least-once commit interval writes earlier. */
     static final int MAX_UNWRITTEN_SIGNALS = 50_000;
     private static final byte SEGMENT_MARKER = 0;
+    private static final Logger LOG = LoggerFactory.getLogger(OpenWindowStore.class);
 
-    private final Serde<OpenWindow> windowSerde;
-    private final Serde<Signal> signalSerde;
+    private final AvroSerde<WindowAccumulator> windowSerde;
+    private final AvroSerde<Signal> signalSerde;
     /** By window start, then service. */
     private final NavigableMap<Long, Map<String, Entry>> open = new TreeMap<>();
     private int unwrittenSignals;
@@ -84,15 +90,15 @@ public final class OpenWindowStore extends WrappedStateStore<KeyValueStore<Bytes
         }
     }
 
-    private OpenWindowStore(KeyValueStore<Bytes, byte[]> inner, Serde<OpenWindow> windowSerde, Serde<Signal> signalSerde) {
+    private OpenWindowStore(KeyValueStore<Bytes, byte[]> inner, AvroSerde<WindowAccumulator> windowSerde, AvroSerde<Signal> signalSerde) {
         super(inner);
         this.windowSerde = windowSerde;
         this.signalSerde = signalSerde;
     }
 
     /** A builder wrapping {@code inner}, a store of bytes that should not cache itself. */
-    public static StoreBuilder<OpenWindowStore> builder(StoreBuilder<KeyValueStore<Bytes, byte[]>> inner, Serde<OpenWindow> windows,
-                                                        Serde<Signal> signals) {
+    public static StoreBuilder<OpenWindowStore> builder(StoreBuilder<KeyValueStore<Bytes, byte[]>> inner,
+                                                        AvroSerde<WindowAccumulator> windows, AvroSerde<Signal> signals) {
         return new WrappingStoreBuilder<>(inner.withCachingDisabled(), store -> new OpenWindowStore(store, windows, signals));
     }
 
@@ -184,7 +190,7 @@ public final class OpenWindowStore extends WrappedStateStore<KeyValueStore<Bytes
                 }
                 if (entry.unwritten.size() >= SNAPSHOT_AFTER_SIGNALS) {
                     entry.window.loggedThrough(before);
-                    wrapped().put(snapshotKey(start, window.getKey()), windowSerde.serializer().serialize(snapshotTopic, entry.window));
+                    wrapped().put(snapshotKey(start, window.getKey()), windowSerde.serializer().serialize(snapshotTopic, entry.window.encoded()));
                 } else {
                     for (Signal signal : entry.unwritten) {
                         byte[] bytes = signalSerde.serializer().serialize(signalTopic, signal);
@@ -214,6 +220,7 @@ public final class OpenWindowStore extends WrappedStateStore<KeyValueStore<Bytes
         if (loaded) {
             return;
         }
+        prepareSchemas();
         List<Long> startsWithSegments = new ArrayList<>();
         try (KeyValueIterator<Bytes, byte[]> all = wrapped().all()) {
             while (all.hasNext()) {
@@ -226,7 +233,7 @@ public final class OpenWindowStore extends WrappedStateStore<KeyValueStore<Bytes
                         startsWithSegments.add(start);
                     }
                 } else {
-                    OpenWindow window = windowSerde.deserializer().deserialize(snapshotTopic, stored.value);
+                    OpenWindow window = new OpenWindow(windowSerde.deserializer().deserialize(snapshotTopic, stored.value));
                     nextSequence = Math.max(nextSequence, window.loggedThrough() + 1);
                     open.computeIfAbsent(start, s -> new HashMap<>()).put(StandardCharsets.UTF_8.decode(key).toString(), new Entry(window));
                 }
@@ -262,6 +269,20 @@ public final class OpenWindowStore extends WrappedStateStore<KeyValueStore<Bytes
             rest >>>= 7;
         }
         out.write(rest);
+    }
+
+    /**
+     * Registers both schemas while processing starts, so that a registry outage later does not
+     * stop the first snapshot or segment: the registry client caches them. If the registry is
+     * unreachable now, the first write tries again (and fails the commit if it still is).
+     */
+    private void prepareSchemas() {
+        try {
+            windowSerde.serializer().prepare(snapshotTopic, WindowAccumulator.getClassSchema());
+            signalSerde.serializer().prepare(signalTopic, Signal.getClassSchema());
+        } catch (SerializationException e) {
+            LOG.warn("Cannot register the schemas of store {} now, will try again at its first write: {}", name(), e.getMessage());
+        }
     }
 
     private static Bytes start(long start) {

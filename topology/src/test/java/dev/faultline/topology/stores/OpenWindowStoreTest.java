@@ -34,7 +34,7 @@ class OpenWindowStoreTest {
     private OpenWindowStore store() {
         OpenWindowStore store = OpenWindowStore.builder(
             Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore("service-windows"), Serdes.Bytes(), Serdes.ByteArray()).withLoggingDisabled(),
-            serdes.openWindows(), serdes.signals()).build();
+            serdes.windowAccumulators(), serdes.signals()).build();
         store.init(new MockProcessorContext<>().getStateStoreContext(), store);
         return store;
     }
