@@ -23,10 +23,10 @@ import org.apache.kafka.streams.state.internals.WrappedStateStore;
  * store beneath (serialized, to its changelog and RocksDB) once per commit instead of once
  * per {@code put}.
  *
- * <p>Why: open windows and heartbeats change with every record. Kafka Streams' record cache
- * also writes a key once per commit, but it holds bytes, so every {@code put} serializes the
- * value (an open window with its latency sketches); in the load benchmark's profile those
- * puts took a fifth of the stream thread.
+ * <p>Why: heartbeats change with every record. Kafka Streams' record cache also writes a key
+ * once per commit, but it holds bytes, so every {@code put} serializes the value; when open
+ * windows were kept this way, those puts took a fifth of the stream thread in the load
+ * benchmark's profile ({@link OpenWindowStore} keeps them now).
  *
  * <p>Why a commit covers exactly what was processed: before a task sends a commit's
  * changelog records and commits its input offsets, Kafka Streams flushes the caches of its
