@@ -5,6 +5,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
@@ -70,6 +71,8 @@ public final class OpenWindowStore extends WrappedStateStore<KeyValueStore<Bytes
     private final AvroSerde<Signal> signalSerde;
     /** By window start, then service. */
     private final NavigableMap<Long, Map<String, Entry>> open = new TreeMap<>();
+    /** The windows with unwritten signals: a commit visits these, not every open window. */
+    private final List<Entry> dirty = new ArrayList<>();
     private int unwrittenSignals;
     private long nextSequence;
     private boolean loaded;
@@ -81,11 +84,15 @@ public final class OpenWindowStore extends WrappedStateStore<KeyValueStore<Bytes
     }
 
     private static final class Entry {
+        final long start;
+        final String service;
         final OpenWindow window;
         /** Signals added since the window was last written; null when none. */
         List<Signal> unwritten;
 
-        Entry(OpenWindow window) {
+        Entry(long start, String service, OpenWindow window) {
+            this.start = start;
+            this.service = service;
             this.window = window;
         }
     }
@@ -115,10 +122,11 @@ public final class OpenWindowStore extends WrappedStateStore<KeyValueStore<Bytes
     public void add(long start, Signal signal) {
         load();
         Entry entry = open.computeIfAbsent(start, s -> new HashMap<>())
-            .computeIfAbsent(signal.getService(), s -> new Entry(OpenWindow.empty()));
+            .computeIfAbsent(signal.getService(), service -> new Entry(start, service, OpenWindow.empty()));
         entry.window.add(signal.getPayload());
         if (entry.unwritten == null) {
             entry.unwritten = new ArrayList<>(4);
+            dirty.add(entry);
         }
         entry.unwritten.add(signal);
         if (++unwrittenSignals > MAX_UNWRITTEN_SIGNALS) {
@@ -132,12 +140,17 @@ public final class OpenWindowStore extends WrappedStateStore<KeyValueStore<Bytes
         NavigableMap<Long, Map<String, Entry>> closed = open.headMap(lastStart, true);
         List<Closing> closing = new ArrayList<>();
         for (Map.Entry<Long, Map<String, Entry>> windows : closed.entrySet()) {
-            windows.getValue().entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(window -> {
-                closing.add(new Closing(windows.getKey(), window.getKey(), window.getValue().window));
-                unwrittenSignals -= window.getValue().unwritten == null ? 0 : window.getValue().unwritten.size();
-            });
+            windows.getValue().entrySet().stream().sorted(Map.Entry.comparingByKey())
+                .forEach(window -> closing.add(new Closing(windows.getKey(), window.getKey(), window.getValue().window)));
         }
         closed.clear();
+        for (Iterator<Entry> unwritten = dirty.iterator(); unwritten.hasNext(); ) {
+            Entry entry = unwritten.next();
+            if (entry.start <= lastStart) {
+                unwrittenSignals -= entry.unwritten.size();
+                unwritten.remove();
+            }
+        }
         List<Bytes> stored = new ArrayList<>();
         // Every key of a window starting before lastStart + 1 sorts below that start's 8 bytes alone.
         try (KeyValueIterator<Bytes, byte[]> range = wrapped().range(start(0), start(lastStart + 1))) {
@@ -169,6 +182,7 @@ public final class OpenWindowStore extends WrappedStateStore<KeyValueStore<Bytes
 
     private void forget() {
         open.clear();
+        dirty.clear();
         unwrittenSignals = 0;
         nextSequence = 0;
         loaded = false;
@@ -180,33 +194,30 @@ public final class OpenWindowStore extends WrappedStateStore<KeyValueStore<Bytes
         }
         // Segments of this write get sequences from here on; windows written whole include every earlier segment.
         long before = nextSequence - 1;
-        for (Map.Entry<Long, Map<String, Entry>> windows : open.entrySet()) {
-            long start = windows.getKey();
-            ByteArrayOutputStream segment = new ByteArrayOutputStream();
-            for (Map.Entry<String, Entry> window : windows.getValue().entrySet()) {
-                Entry entry = window.getValue();
-                if (entry.unwritten == null) {
-                    continue;
-                }
-                if (entry.unwritten.size() >= SNAPSHOT_AFTER_SIGNALS) {
-                    entry.window.loggedThrough(before);
-                    wrapped().put(snapshotKey(start, window.getKey()), windowSerde.serializer().serialize(snapshotTopic, entry.window.encoded()));
-                } else {
-                    for (Signal signal : entry.unwritten) {
-                        byte[] bytes = signalSerde.serializer().serialize(signalTopic, signal);
-                        if (segment.size() > 0 && segment.size() + bytes.length + 5 > SEGMENT_BYTES) {
-                            writeSegment(start, segment);
-                        }
-                        writeVarint(bytes.length, segment);
-                        segment.writeBytes(bytes);
+        Map<Long, ByteArrayOutputStream> segments = new TreeMap<>();
+        for (Entry entry : dirty) {
+            if (entry.unwritten.size() >= SNAPSHOT_AFTER_SIGNALS) {
+                entry.window.loggedThrough(before);
+                wrapped().put(snapshotKey(entry.start, entry.service), windowSerde.serializer().serialize(snapshotTopic, entry.window.encoded()));
+            } else {
+                ByteArrayOutputStream segment = segments.computeIfAbsent(entry.start, start -> new ByteArrayOutputStream());
+                for (Signal signal : entry.unwritten) {
+                    byte[] bytes = signalSerde.serializer().serialize(signalTopic, signal);
+                    if (segment.size() > 0 && segment.size() + bytes.length + 5 > SEGMENT_BYTES) {
+                        writeSegment(entry.start, segment);
                     }
+                    writeVarint(bytes.length, segment);
+                    segment.writeBytes(bytes);
                 }
-                entry.unwritten = null;
             }
+            entry.unwritten = null;
+        }
+        segments.forEach((start, segment) -> {
             if (segment.size() > 0) {
                 writeSegment(start, segment);
             }
-        }
+        });
+        dirty.clear();
         unwrittenSignals = 0;
     }
 
@@ -235,7 +246,8 @@ public final class OpenWindowStore extends WrappedStateStore<KeyValueStore<Bytes
                 } else {
                     OpenWindow window = new OpenWindow(windowSerde.deserializer().deserialize(snapshotTopic, stored.value));
                     nextSequence = Math.max(nextSequence, window.loggedThrough() + 1);
-                    open.computeIfAbsent(start, s -> new HashMap<>()).put(StandardCharsets.UTF_8.decode(key).toString(), new Entry(window));
+                    String service = StandardCharsets.UTF_8.decode(key).toString();
+                    open.computeIfAbsent(start, s -> new HashMap<>()).put(service, new Entry(start, service, window));
                 }
             }
         }
@@ -250,7 +262,7 @@ public final class OpenWindowStore extends WrappedStateStore<KeyValueStore<Bytes
                         byte[] bytes = new byte[ByteUtils.readUnsignedVarint(signals)];
                         signals.get(bytes);
                         Signal signal = signalSerde.deserializer().deserialize(signalTopic, bytes);
-                        Entry entry = windows.computeIfAbsent(signal.getService(), s -> new Entry(OpenWindow.empty()));
+                        Entry entry = windows.computeIfAbsent(signal.getService(), service -> new Entry(start, service, OpenWindow.empty()));
                         if (entry.window.loggedThrough() < sequence) {
                             entry.window.add(signal.getPayload());
                         }

@@ -42,10 +42,17 @@ class OpenWindowStoreTest {
     /** A store restored from what {@code from} wrote, as a changelog would restore it. */
     private OpenWindowStore restoredFrom(OpenWindowStore from) {
         OpenWindowStore restored = store();
-        try (KeyValueIterator<Bytes, byte[]> all = from.wrapped().all()) {
-            all.forEachRemaining(entry -> restored.wrapped().put(entry.key, entry.value));
-        }
+        stored(from).forEach(entry -> restored.wrapped().put(entry.key, entry.value));
         return restored;
+    }
+
+    /** What the store has written to the store beneath. */
+    private static List<KeyValue<Bytes, byte[]>> stored(OpenWindowStore store) {
+        List<KeyValue<Bytes, byte[]>> stored = new ArrayList<>();
+        try (KeyValueIterator<Bytes, byte[]> all = store.wrapped().all()) {
+            all.forEachRemaining(stored::add);
+        }
+        return stored;
     }
 
     private void add(OpenWindowStore store, long start, String service, int requests, boolean commit) {
@@ -110,10 +117,7 @@ class OpenWindowStoreTest {
         }
         store.flushCache();
 
-        List<Integer> segmentSizes = new ArrayList<>();
-        try (KeyValueIterator<Bytes, byte[]> all = store.wrapped().all()) {
-            all.forEachRemaining(entry -> segmentSizes.add(entry.value.length));
-        }
+        List<Integer> segmentSizes = stored(store).stream().map(entry -> entry.value.length).toList();
         assertThat(segmentSizes).hasSizeGreaterThan(1).allMatch(size -> size <= OpenWindowStore.SEGMENT_BYTES);
         assertThat(removeAll(restoredFrom(store))).isEqualTo(expected());
     }
@@ -131,11 +135,7 @@ class OpenWindowStoreTest {
 
         assertThat(closed).containsExactly(W1 + "/a", W1 + "/b", W1 + "/c");
         store.flushCache();
-        List<KeyValue<Bytes, byte[]>> stored = new ArrayList<>();
-        try (KeyValueIterator<Bytes, byte[]> all = store.wrapped().all()) {
-            all.forEachRemaining(stored::add);
-        }
-        assertThat(stored).as("only W2's segment is left").hasSize(1);
+        assertThat(stored(store)).as("only W2's segment is left").hasSize(1);
         assertThat(removeAll(restoredFrom(store))).containsOnlyKeys(W2 + "/b");
     }
 }
