@@ -30,8 +30,8 @@ final class Charts {
     }
 
     static void throughputAndLag(List<LoadBenchmark.Run> runs, Path file) throws IOException {
-        List<String> legend = runs.stream().map(run -> String.format("%s, %s, %,d services: %,.0f records/s sustained", run.topology(),
-            run.guarantee(), run.services(), run.recordsPerSecond())).toList();
+        List<String> legend = runs.stream().map(run -> String.format("%s, %s, %,d services, run %d: %,.0f records/s sustained",
+            run.topology(), run.guarantee(), run.services(), run.repeat(), run.recordsPerSecond())).toList();
         draw(file, legend,
             new Panel("input records/s (per sample)", runs.stream().map(run -> Series.of(run, rates(run))).toList()),
             new Panel("consumer lag (records not yet consumed)",

@@ -148,7 +148,7 @@ public final class SteadyState {
             }
         }
         LoadBenchmark.Sample last = samples.get(samples.size() - 1);
-        return new LoadBenchmark.Run("analyzer (steady state)", guarantee, services, produced.get(), last.seconds(),
+        return new LoadBenchmark.Run("analyzer (steady state)", guarantee, services, 1, produced.get(), last.seconds(),
             last.consumed() / last.seconds(), samples.stream().mapToLong(LoadBenchmark.Sample::heapBytes).max().orElse(0),
             samples.stream().mapToLong(LoadBenchmark.Sample::rssBytes).max().orElse(0),
             samples.stream().mapToLong(LoadBenchmark.Sample::rocksDbBytes).max().orElse(0), samples);

@@ -48,8 +48,11 @@ import org.apache.kafka.streams.state.internals.WrappedStateStore;
 public final class WriteBehindKeyValueStore<K, V> extends WrappedStateStore<KeyValueStore<K, V>, K, V> implements KeyValueStore<K, V> {
     private final Serializer<K> keySerializer;
     private final int maxPending;
-    /** By serialized key; concurrent for interactive queries, written by the stream thread only. */
-    private final ConcurrentHashMap<Bytes, KeyValue<K, V>> pending = new ConcurrentHashMap<>();
+    /**
+     * By key: the keys' {@code equals} must agree with their serialized form (strings, as here), so a get or put, one
+     * per record, serializes nothing. Concurrent for interactive queries, written by the stream thread only.
+     */
+    private final ConcurrentHashMap<K, V> pending = new ConcurrentHashMap<>();
 
     WriteBehindKeyValueStore(KeyValueStore<K, V> inner, Serializer<K> keySerializer, int maxPending) {
         super(inner);
@@ -57,7 +60,10 @@ public final class WriteBehindKeyValueStore<K, V> extends WrappedStateStore<KeyV
         this.maxPending = maxPending;
     }
 
-    /** A builder wrapping {@code inner}, a key-value store builder that should not cache itself: this store does. */
+    /**
+     * A builder wrapping {@code inner}, a key-value store builder that should not cache itself: this store does. Keys
+     * equal as objects must serialize alike (strings do): pending values are kept by key.
+     */
     public static <K, V> StoreBuilder<KeyValueStore<K, V>> builder(StoreBuilder<KeyValueStore<K, V>> inner, Serde<K> keySerde, int maxPending) {
         if (maxPending < 1) {
             throw new IllegalArgumentException("maxPending must be at least 1, was " + maxPending);
@@ -74,8 +80,8 @@ public final class WriteBehindKeyValueStore<K, V> extends WrappedStateStore<KeyV
 
     @Override
     public V get(K key) {
-        KeyValue<K, V> entry = pending.get(bytes(key));
-        return entry != null ? entry.value : wrapped().get(key);
+        V value = pending.get(key);
+        return value != null ? value : wrapped().get(key);
     }
 
     @Override
@@ -84,7 +90,7 @@ public final class WriteBehindKeyValueStore<K, V> extends WrappedStateStore<KeyV
             delete(key);
             return;
         }
-        if (pending.put(bytes(key), KeyValue.pair(key, value)) == null && pending.size() > maxPending) {
+        if (pending.put(key, value) == null && pending.size() > maxPending) {
             writePending();
         }
     }
@@ -106,9 +112,9 @@ public final class WriteBehindKeyValueStore<K, V> extends WrappedStateStore<KeyV
     /** Deletes write through: they are rare here (a closed window, an expired entry). */
     @Override
     public V delete(K key) {
-        KeyValue<K, V> removed = pending.remove(bytes(key));
+        V removed = pending.remove(key);
         V stored = wrapped().delete(key);
-        return removed != null ? removed.value : stored;
+        return removed != null ? removed : stored;
     }
 
     @Override
@@ -129,9 +135,10 @@ public final class WriteBehindKeyValueStore<K, V> extends WrappedStateStore<KeyV
     /** The pending entries from {@code lower} to {@code upper} (inclusive; null: unbounded) in the order of the store beneath. */
     private Iterator<KeyValue<K, V>> pendingBetween(Bytes lower, Bytes upper) {
         List<Map.Entry<Bytes, KeyValue<K, V>>> entries = new ArrayList<>();
-        for (Map.Entry<Bytes, KeyValue<K, V>> entry : pending.entrySet()) {
-            if ((lower == null || entry.getKey().compareTo(lower) >= 0) && (upper == null || entry.getKey().compareTo(upper) <= 0)) {
-                entries.add(entry);
+        for (Map.Entry<K, V> entry : pending.entrySet()) {
+            Bytes key = bytes(entry.getKey());
+            if ((lower == null || key.compareTo(lower) >= 0) && (upper == null || key.compareTo(upper) <= 0)) {
+                entries.add(Map.entry(key, KeyValue.pair(entry.getKey(), entry.getValue())));
             }
         }
         entries.sort(Map.Entry.comparingByKey());
@@ -168,7 +175,9 @@ public final class WriteBehindKeyValueStore<K, V> extends WrappedStateStore<KeyV
             return;
         }
         // Written before they leave the pending map, so a concurrent reader finds each value in one or the other.
-        wrapped().putAll(new ArrayList<>(pending.values()));
+        List<KeyValue<K, V>> entries = new ArrayList<>(pending.size());
+        pending.forEach((key, value) -> entries.add(KeyValue.pair(key, value)));
+        wrapped().putAll(entries);
         discardPending();
     }
 
