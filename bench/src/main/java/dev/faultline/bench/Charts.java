@@ -15,7 +15,8 @@ import javax.imageio.ImageIO;
 /** The benchmarks' PNGs: throughput, lag and memory over time (Java2D, headless). */
 final class Charts {
     private static final Color[] COLORS = {new Color(0x1f77b4), new Color(0xff7f0e), new Color(0x2ca02c), new Color(0xd62728),
-        new Color(0x9467bd), new Color(0x8c564b), new Color(0xe377c2), new Color(0x7f7f7f)};
+        new Color(0x9467bd), new Color(0x8c564b), new Color(0xe377c2), new Color(0x7f7f7f), new Color(0xbcbd22), new Color(0x17becf),
+        new Color(0x393b79), new Color(0xad494a)}; // twelve: three pairs of runs for each of two guarantees
     private static final int WIDTH = 1200;
     private static final int PANEL = 380;
 
