@@ -4,7 +4,6 @@ import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
@@ -55,18 +54,13 @@ import dev.faultline.topology.domain.OpenWindow;
  * {@link WriteBehindKeyValueStore} documents), and so does an add past
  * {@link #MAX_UNWRITTEN_SIGNALS}. Closing windows deletes their snapshots and segments.
  *
- * <p>A signal to be logged is serialized when it is added, not at the commit: then it is still
- * in the processor's cache, where at the commit, among tens of thousands of windows, reading it
- * back was most of the commit's time (100,000 services), and the signal itself can be
- * collected young. A window stops collecting serialized signals once it will be snapshotted.
- *
  * <p>Kafka Streams initialises a store before restoring it, so the windows in memory are
  * (re)built from the store beneath on first use, which comes after restoration.
  */
 public final class OpenWindowStore extends WrappedStateStore<KeyValueStore<Bytes, byte[]>, Bytes, byte[]> {
     /** A window with at least this many signals since its last write is written whole: about its size in signals. */
     static final int SNAPSHOT_AFTER_SIGNALS = 16;
-    /** Segments stay well below the changelog producer's 1 MB request limit: a window with more unwritten bytes is snapshotted. */
+    /** Segments stay well below the changelog producer's 1 MB request limit (a larger single signal is written alone). */
     static final int SEGMENT_BYTES = 256 * 1024;
     /** Signals kept in memory until a commit writes them, per task; a long at-least-once commit interval writes earlier. */
     static final int MAX_UNWRITTEN_SIGNALS = 50_000;
@@ -82,8 +76,6 @@ public final class OpenWindowStore extends WrappedStateStore<KeyValueStore<Bytes
     private int unwrittenSignals;
     private long nextSequence;
     private boolean loaded;
-    /** Whether signals can be serialized without the registry; if not, every changed window is snapshotted at commits. */
-    private boolean signalSchemaKnown;
     private String snapshotTopic;
     private String signalTopic;
 
@@ -95,11 +87,8 @@ public final class OpenWindowStore extends WrappedStateStore<KeyValueStore<Bytes
         final long start;
         final String service;
         final OpenWindow window;
-        /** Signals added since the window was last written. */
-        int unwritten;
-        /** Those signals serialized, each a varint length and the signal; null when the window is to be snapshotted. */
-        byte[] log;
-        int logLength;
+        /** Signals added since the window was last written; null when none. */
+        List<Signal> unwritten;
 
         Entry(long start, String service, OpenWindow window) {
             this.start = start;
@@ -134,20 +123,12 @@ public final class OpenWindowStore extends WrappedStateStore<KeyValueStore<Bytes
         load();
         Entry entry = open.computeIfAbsent(start, s -> new HashMap<>())
             .computeIfAbsent(signal.getService(), service -> new Entry(start, service, OpenWindow.empty()));
-        if (entry.unwritten == 0) {
-            dirty.add(entry);
-            entry.log = signalSchemaKnown ? new byte[128] : null;
-            entry.logLength = 0;
-        }
-        entry.unwritten++;
-        if (entry.log != null) {
-            if (entry.unwritten < SNAPSHOT_AFTER_SIGNALS) {
-                appendToLog(entry, signalSerde.serializer().serialize(signalTopic, signal));
-            } else {
-                entry.log = null;
-            }
-        }
         entry.window.add(signal.getPayload());
+        if (entry.unwritten == null) {
+            entry.unwritten = new ArrayList<>(4);
+            dirty.add(entry);
+        }
+        entry.unwritten.add(signal);
         if (++unwrittenSignals > MAX_UNWRITTEN_SIGNALS) {
             writeUnwritten();
         }
@@ -166,7 +147,7 @@ public final class OpenWindowStore extends WrappedStateStore<KeyValueStore<Bytes
         for (Iterator<Entry> unwritten = dirty.iterator(); unwritten.hasNext(); ) {
             Entry entry = unwritten.next();
             if (entry.start <= lastStart) {
-                unwrittenSignals -= entry.unwritten;
+                unwrittenSignals -= entry.unwritten.size();
                 unwritten.remove();
             }
         }
@@ -205,7 +186,6 @@ public final class OpenWindowStore extends WrappedStateStore<KeyValueStore<Bytes
         unwrittenSignals = 0;
         nextSequence = 0;
         loaded = false;
-        signalSchemaKnown = false;
     }
 
     private void writeUnwritten() {
@@ -216,18 +196,21 @@ public final class OpenWindowStore extends WrappedStateStore<KeyValueStore<Bytes
         long before = nextSequence - 1;
         Map<Long, ByteArrayOutputStream> segments = new TreeMap<>();
         for (Entry entry : dirty) {
-            if (entry.log == null) {
+            if (entry.unwritten.size() >= SNAPSHOT_AFTER_SIGNALS) {
                 entry.window.loggedThrough(before);
                 wrapped().put(snapshotKey(entry.start, entry.service), windowSerde.serializer().serialize(snapshotTopic, entry.window.encoded()));
             } else {
                 ByteArrayOutputStream segment = segments.computeIfAbsent(entry.start, start -> new ByteArrayOutputStream());
-                if (segment.size() > 0 && segment.size() + entry.logLength > SEGMENT_BYTES) {
-                    writeSegment(entry.start, segment);
+                for (Signal signal : entry.unwritten) {
+                    byte[] bytes = signalSerde.serializer().serialize(signalTopic, signal);
+                    if (segment.size() > 0 && segment.size() + bytes.length + 5 > SEGMENT_BYTES) {
+                        writeSegment(entry.start, segment);
+                    }
+                    writeVarint(bytes.length, segment);
+                    segment.writeBytes(bytes);
                 }
-                segment.write(entry.log, 0, entry.logLength);
             }
-            entry.unwritten = 0;
-            entry.log = null;
+            entry.unwritten = null;
         }
         segments.forEach((start, segment) -> {
             if (segment.size() > 0) {
@@ -290,45 +273,27 @@ public final class OpenWindowStore extends WrappedStateStore<KeyValueStore<Bytes
         loaded = true;
     }
 
-    /** Appends a serialized signal to the window's log, preceded by its length as {@link ByteUtils#readUnsignedVarint} reads it. */
-    private static void appendToLog(Entry entry, byte[] signal) {
-        int needed = entry.logLength + 5 + signal.length;
-        if (needed > SEGMENT_BYTES) {
-            entry.log = null;
-            return;
-        }
-        if (needed > entry.log.length) {
-            entry.log = Arrays.copyOf(entry.log, Math.max(needed, 2 * entry.log.length));
-        }
-        int rest = signal.length;
+    /** As {@link ByteUtils#readUnsignedVarint} reads it. */
+    private static void writeVarint(int value, ByteArrayOutputStream out) {
+        int rest = value;
         while ((rest & ~0x7F) != 0) {
-            entry.log[entry.logLength++] = (byte) ((rest & 0x7F) | 0x80);
+            out.write((rest & 0x7F) | 0x80);
             rest >>>= 7;
         }
-        entry.log[entry.logLength++] = (byte) rest;
-        System.arraycopy(signal, 0, entry.log, entry.logLength, signal.length);
-        entry.logLength += signal.length;
+        out.write(rest);
     }
 
     /**
      * Registers both schemas while processing starts, so that a registry outage later does not
      * stop the first snapshot or segment: the registry client caches them. If the registry is
-     * unreachable now, the first snapshot tries again (and fails the commit if it still is); until
-     * the task is initialised again, signals are not serialized (that would ask the registry for
-     * every record) and changed windows are snapshotted instead of logged.
+     * unreachable now, the first write tries again (and fails the commit if it still is).
      */
     private void prepareSchemas() {
         try {
             windowSerde.serializer().prepare(snapshotTopic, WindowAccumulator.getClassSchema());
-        } catch (SerializationException e) {
-            LOG.warn("Cannot register the window schema of store {} now, will try again at its first write: {}", name(), e.getMessage());
-        }
-        try {
             signalSerde.serializer().prepare(signalTopic, Signal.getClassSchema());
-            signalSchemaKnown = true;
         } catch (SerializationException e) {
-            LOG.warn("Cannot register the signal schema of store {} now: windows will be snapshotted at commits until the task restarts: {}",
-                name(), e.getMessage());
+            LOG.warn("Cannot register the schemas of store {} now, will try again at its first write: {}", name(), e.getMessage());
         }
     }
 

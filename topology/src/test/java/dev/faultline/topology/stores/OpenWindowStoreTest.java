@@ -18,9 +18,7 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.Stores;
 import org.junit.jupiter.api.Test;
 
-import dev.faultline.schema.RequestEvent;
 import dev.faultline.schema.internal.Signal;
-import dev.faultline.serde.AvroSerde;
 import dev.faultline.serde.SerdeConfig;
 import dev.faultline.topology.AnalyzerSerdes;
 import dev.faultline.topology.domain.ClosedWindow;
@@ -34,13 +32,9 @@ class OpenWindowStoreTest {
     private final Map<String, List<Signal>> committed = new LinkedHashMap<>();
 
     private OpenWindowStore store() {
-        return store(serdes.signals());
-    }
-
-    private OpenWindowStore store(AvroSerde<Signal> signals) {
         OpenWindowStore store = OpenWindowStore.builder(
             Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore("service-windows"), Serdes.Bytes(), Serdes.ByteArray()).withLoggingDisabled(),
-            serdes.windowAccumulators(), signals).build();
+            serdes.windowAccumulators(), serdes.signals()).build();
         store.init(new MockProcessorContext<>().getStateStoreContext(), store);
         return store;
     }
@@ -62,14 +56,8 @@ class OpenWindowStoreTest {
     }
 
     private void add(OpenWindowStore store, long start, String service, int requests, boolean commit) {
-        add(store, start, service, requests, commit, "");
-    }
-
-    private void add(OpenWindowStore store, long start, String service, int requests, boolean commit, String traceId) {
         for (int i = 0; i < requests; i++) {
-            RequestEvent request = RequestEvent.newBuilder(request(service, 10 + i * 7, Instant.ofEpochMilli(start + i)))
-                .setTraceId(traceId.isEmpty() ? null : traceId).build();
-            Signal signal = new Signal(service, request);
+            Signal signal = new Signal(service, request(service, 10 + i * 7, Instant.ofEpochMilli(start + i)));
             store.add(start, signal);
             if (commit) {
                 committed.computeIfAbsent(start + "/" + service, k -> new ArrayList<>()).add(signal);
@@ -131,33 +119,6 @@ class OpenWindowStoreTest {
 
         List<Integer> segmentSizes = stored(store).stream().map(entry -> entry.value.length).toList();
         assertThat(segmentSizes).hasSizeGreaterThan(1).allMatch(size -> size <= OpenWindowStore.SEGMENT_BYTES);
-        assertThat(removeAll(restoredFrom(store))).isEqualTo(expected());
-    }
-
-    @Test
-    void shouldSnapshotAWindowWhoseUnwrittenSignalsWouldNotFitInASegment() {
-        OpenWindowStore store = store();
-        add(store, W1, "large", 3, true, "t".repeat(100_000));
-        add(store, W1, "small", 1, true);
-        store.flushCache();
-
-        assertThat(store.wrapped().get(OpenWindowStore.snapshotKey(W1, "large"))).isNotNull();
-        assertThat(store.wrapped().get(OpenWindowStore.snapshotKey(W1, "small"))).isNull();
-        assertThat(stored(store)).allMatch(entry -> entry.value.length <= OpenWindowStore.SEGMENT_BYTES);
-        assertThat(removeAll(restoredFrom(store))).isEqualTo(expected());
-    }
-
-    @Test
-    void shouldSnapshotEveryChangedWindowWhileTheSignalSchemaCannotBeRegistered() {
-        AvroSerde<Signal> unregistrable = new AnalyzerSerdes(Map.of(SerdeConfig.SCHEMA_REGISTRY_URL, "http://127.0.0.1:1",
-            SerdeConfig.MAX_RETRIES, "0")).signals();
-        OpenWindowStore store = store(unregistrable);
-        add(store, W1, "a", 1, true);
-        add(store, W1, "b", 2, true);
-        store.flushCache();
-
-        assertThat(stored(store)).extracting(entry -> entry.key)
-            .containsExactlyInAnyOrder(OpenWindowStore.snapshotKey(W1, "a"), OpenWindowStore.snapshotKey(W1, "b"));
         assertThat(removeAll(restoredFrom(store))).isEqualTo(expected());
     }
 
