@@ -70,6 +70,10 @@ public final class LoadBenchmark {
     record Sample(double seconds, long consumed, long lag, long heapBytes, long rssBytes, long rocksDbBytes) {
     }
 
+    /** What a ratio is measured for: its pairs' median is reported. */
+    private record Case(String guarantee, int services) {
+    }
+
     record Run(String topology, String guarantee, int services, int repeat, long records, double seconds, double recordsPerSecond,
                long maxHeapBytes, long maxRssBytes, long maxRocksDbBytes, List<Sample> samples) {
     }
@@ -149,7 +153,7 @@ public final class LoadBenchmark {
             }
         }
         List<Map<String, Object>> ratios = new ArrayList<>();
-        Map<String, List<Double>> ratiosByCase = new java.util.LinkedHashMap<>();
+        Map<Case, List<Double>> ratiosByCase = new java.util.LinkedHashMap<>();
         for (Run full : runs) {
             if (full.topology().equals("analyzer")) {
                 Run base = runs.stream().filter(r -> r.topology().equals("pass-through") && r.guarantee().equals(full.guarantee())
@@ -158,19 +162,19 @@ public final class LoadBenchmark {
                 ratios.add(Map.of("guarantee", full.guarantee(), "services", full.services(), "repeat", full.repeat(), "records", full.records(),
                     "recordsPerServiceWindow", perWindow.get(full.services()), "analyzer", full.recordsPerSecond(),
                     "passThrough", base.recordsPerSecond(), "ratio", ratio, "target", target(full.guarantee())));
-                ratiosByCase.computeIfAbsent(full.guarantee() + " " + full.services(), k -> new ArrayList<>()).add(ratio);
+                ratiosByCase.computeIfAbsent(new Case(full.guarantee(), full.services()), k -> new ArrayList<>()).add(ratio);
                 System.out.printf("ratio %-16s %,7d services (%.1f records per service and window), run %d: %.2f%n",
                     full.guarantee(), full.services(), perWindow.get(full.services()), full.repeat(), ratio);
             }
         }
         List<Map<String, Object>> medians = new ArrayList<>();
-        ratiosByCase.forEach((key, values) -> {
-            String guarantee = key.substring(0, key.indexOf(' '));
+        ratiosByCase.forEach((measured, values) -> {
             double median = median(values);
-            medians.add(Map.of("guarantee", guarantee, "services", Integer.parseInt(key.substring(key.indexOf(' ') + 1)), "runs", values.size(),
-                "medianRatio", median, "target", target(guarantee), "met", median >= target(guarantee)));
-            System.out.printf("median ratio %s services over %d run(s): %.2f (target %.2f) %s%n", key, values.size(), median,
-                target(guarantee), median >= target(guarantee) ? "met" : "NOT MET");
+            double target = target(measured.guarantee());
+            medians.add(Map.of("guarantee", measured.guarantee(), "services", measured.services(), "runs", values.size(),
+                "medianRatio", median, "target", target, "met", median >= target));
+            System.out.printf("median ratio %-16s %,7d services over %d run(s): %.2f (target %.2f) %s%n", measured.guarantee(),
+                measured.services(), values.size(), median, target, median >= target ? "met" : "NOT MET");
         });
         Map<String, Object> result = new HashMap<>();
         result.put("machine", machine);
