@@ -133,7 +133,7 @@ public final class WriteBehindKeyValueStore<K, V> extends WrappedStateStore<KeyV
     }
 
     /** The pending entries from {@code lower} to {@code upper} (inclusive; null: unbounded) in the order of the store beneath. */
-    private Iterator<KeyValue<K, V>> pendingBetween(Bytes lower, Bytes upper) {
+    private Iterator<Map.Entry<Bytes, KeyValue<K, V>>> pendingBetween(Bytes lower, Bytes upper) {
         List<Map.Entry<Bytes, KeyValue<K, V>>> entries = new ArrayList<>();
         for (Map.Entry<K, V> entry : pending.entrySet()) {
             Bytes key = bytes(entry.getKey());
@@ -142,7 +142,7 @@ public final class WriteBehindKeyValueStore<K, V> extends WrappedStateStore<KeyV
             }
         }
         entries.sort(Map.Entry.comparingByKey());
-        return entries.stream().map(Map.Entry::getValue).iterator();
+        return entries.iterator();
     }
 
     @Override
@@ -192,13 +192,14 @@ public final class WriteBehindKeyValueStore<K, V> extends WrappedStateStore<KeyV
     /** The store's entries and the pending ones in key order; a pending value replaces a stored one. */
     private final class Merged implements KeyValueIterator<K, V> {
         private final KeyValueIterator<K, V> stored;
-        private final Iterator<KeyValue<K, V>> pendingEntries;
+        /** With their serialized keys, computed once when the scan started. */
+        private final Iterator<Map.Entry<Bytes, KeyValue<K, V>>> pendingEntries;
         private KeyValue<K, V> nextStored;
         private Bytes nextStoredKey;
         private KeyValue<K, V> nextPending;
         private Bytes nextPendingKey;
 
-        Merged(KeyValueIterator<K, V> stored, Iterator<KeyValue<K, V>> pendingEntries) {
+        Merged(KeyValueIterator<K, V> stored, Iterator<Map.Entry<Bytes, KeyValue<K, V>>> pendingEntries) {
             this.stored = stored;
             this.pendingEntries = pendingEntries;
             advanceStored();
@@ -249,8 +250,9 @@ public final class WriteBehindKeyValueStore<K, V> extends WrappedStateStore<KeyV
         }
 
         private void advancePending() {
-            nextPending = pendingEntries.hasNext() ? pendingEntries.next() : null;
-            nextPendingKey = nextPending == null ? null : bytes(nextPending.key);
+            Map.Entry<Bytes, KeyValue<K, V>> next = pendingEntries.hasNext() ? pendingEntries.next() : null;
+            nextPending = next == null ? null : next.getValue();
+            nextPendingKey = next == null ? null : next.getKey();
         }
     }
 }
