@@ -27,6 +27,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 
 import dev.faultline.local.LocalKafkaBroker;
 import dev.faultline.local.LocalSchemaRegistry;
+import dev.faultline.local.Loopback;
 import dev.faultline.schema.FaultEvent;
 import dev.faultline.schema.FaultEventType;
 import dev.faultline.schema.FaultKind;
@@ -59,6 +60,7 @@ public final class DetectionLatency {
         Path out = Path.of("target", "bench");
         Files.createDirectories(out);
         List<Double> latencies = new ArrayList<>();
+        Loopback.deleteQuietly(LoadBenchmark.STATE_DIR);
         try (LocalKafkaBroker broker = LocalKafkaBroker.start(); LocalSchemaRegistry registry = LocalSchemaRegistry.start()) {
             String prefix = "latency-" + UUID.randomUUID().toString().substring(0, 6);
             AnalyzerConfig config = LoadBenchmark.config(broker, registry, prefix, "analyzer", "exactly_once_v2");

@@ -28,6 +28,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 
 import dev.faultline.local.LocalKafkaBroker;
 import dev.faultline.local.LocalSchemaRegistry;
+import dev.faultline.local.Loopback;
 import dev.faultline.topology.AnalyzerSerdes;
 import dev.faultline.topology.AnalyzerTopology;
 import dev.faultline.topology.app.TopicProvisioner;
@@ -73,6 +74,7 @@ public final class SteadyState {
             throw new IllegalArgumentException("--minutes: at least " + 2 * WARM_UP_MINUTES + " (warm-up, then a comparison)");
         }
         Files.createDirectories(out);
+        Loopback.deleteQuietly(LoadBenchmark.STATE_DIR);
         try (LocalKafkaBroker broker = LocalKafkaBroker.start(); LocalSchemaRegistry registry = LocalSchemaRegistry.start()) {
             String prefix = "steady-" + services + "-" + UUID.randomUUID().toString().substring(0, 6);
             AnalyzerConfig config = LoadBenchmark.config(broker, registry, prefix, "analyzer", guarantee);
