@@ -108,8 +108,7 @@ class CrashRecoveryIT {
     @Test
     void exactlyOnceLosesAndDuplicatesNothingAcrossKills() throws Exception {
         List<TopicOutput> crashed = run("eos", "exactly_once_v2", 2, KILLS, false);
-        writeDiff("eos", crashed);
-        Comparison c = compare(crashed);
+        Comparison c = compare("eos", crashed);
         System.out.printf("exactly-once, %d x kill -9: %s%n", KILLS, c);
         assertThat(c.missing()).isZero();
         assertThat(c.duplicates()).isZero();
@@ -120,9 +119,9 @@ class CrashRecoveryIT {
     @Test
     void atLeastOnceLosesNothingAndTheDuplicatesAreCounted() throws Exception {
         List<TopicOutput> crashed = run("alos", "at_least_once", 2, KILLS, false);
-        writeDiff("alos", crashed);
+        Comparison c = compare("alos", crashed);
         AtLeastOnceCheck.Result check = AtLeastOnceCheck.of(reference, crashed);
-        System.out.printf("at-least-once, %d x kill -9: %s%n  %s%n", KILLS, compare(crashed), check);
+        System.out.printf("at-least-once, %d x kill -9: %s%n  %s%n", KILLS, c, check);
         assertThat(check.windowsChecked()).as("reference windows").isPositive();
         assertThat(check.decisionsChecked()).as("reference decisions checked").isPositive();
         assertThat(check.undercountedWindows()).as("reference windows counting more than the run's").isEmpty();
@@ -134,8 +133,7 @@ class CrashRecoveryIT {
     @Test
     void aBrokerBounceUnderLoadNeedsNoManualActionAndLosesNothing() throws Exception {
         List<TopicOutput> bounced = run("bounce", "exactly_once_v2", 2, 0, true);
-        writeDiff("bounce", bounced);
-        Comparison c = compare(bounced);
+        Comparison c = compare("bounce", bounced);
         System.out.printf("exactly-once, broker stopped and restarted under load: %s%n", c);
         assertThat(c.missing()).isZero();
         assertThat(c.duplicates()).isZero();
@@ -332,8 +330,7 @@ class CrashRecoveryIT {
     }
 
     /** Writes what differs from the reference to target/crash-diff-NAME.txt, for a human to read. */
-    private static void writeDiff(String name, List<TopicOutput> outputs) throws java.io.IOException {
-        Map<String, Long> run = counts(outputs);
+    private static void writeDiff(String name, Map<String, Long> run) throws java.io.IOException {
         List<String> lines = new ArrayList<>();
         referenceCounts.forEach((k, v) -> {
             if (run.getOrDefault(k, 0L) < v) {
@@ -348,8 +345,10 @@ class CrashRecoveryIT {
         java.nio.file.Files.write(Path.of("target", "crash-diff-" + name + ".txt"), lines.stream().sorted().toList());
     }
 
-    private static Comparison compare(List<TopicOutput> outputs) {
+    /** Compares a run's outputs with the reference's, and writes what differs (see {@link #writeDiff}). */
+    private static Comparison compare(String name, List<TopicOutput> outputs) throws java.io.IOException {
         Map<String, Long> run = counts(outputs);
+        writeDiff(name, run);
         long compared = 0;
         long missing = 0;
         long duplicates = 0;

@@ -25,8 +25,8 @@ public final class BoundedRocksDbConfig implements RocksDBConfigSetter {
      * the memory. With Kafka Streams' 16 MiB memtables the 24 stores of four tasks could hold far more
      * than a 64 MiB budget, and with 100,000 services the templates store (written for every log) was
      * flushed 2,926 times in 104 s, often at a few entries, and writes stopped 1,629 times waiting for
-     * those flushes (RocksDB LOG). With a sixteenth each, stores flush themselves when full (no flush
-     * by the manager and no stop in the same run).
+     * those flushes (RocksDB LOG). With a sixteenth each, stores flush themselves when full (the same
+     * benchmark: no flush by the manager, no stop).
      */
     private static final int MEMTABLES_PER_BUDGET = 16;
 
