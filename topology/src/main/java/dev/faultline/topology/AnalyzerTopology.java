@@ -100,7 +100,8 @@ public final class AnalyzerTopology {
         builder.addStateStore(WriteBehindKeyValueStore.builder(
             keyValueStore(Names.SERVICE_HEARTBEATS_STORE, Serdes.String(), serdes.heartbeats()), Serdes.String(), config.writeBehindMaxKeys()));
         builder.addStateStore(keyValueStore(Names.SERVICE_HEALTH_STORE, Serdes.String(), serdes.healthStates()));
-        builder.addStateStore(keyValueStore(Names.LOG_TEMPLATES_STORE, Serdes.String(), serdes.templates()));
+        // A template is put for every log that matches it, so the record cache keeps one write per template and commit.
+        builder.addStateStore(keyValueStore(Names.LOG_TEMPLATES_STORE, Serdes.String(), serdes.templates()).withCachingEnabled());
         builder.addStateStore(keyValueStore(Names.WINDOW_HISTORY_STORE, Serdes.Bytes(), serdes.windowStats()));
         builder.addStateStore(keyValueStore(Names.FAULT_HISTORY_STORE, Serdes.Bytes(), serdes.faultEvents()));
 

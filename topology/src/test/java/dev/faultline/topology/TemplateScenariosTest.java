@@ -105,6 +105,17 @@ class TemplateScenariosTest {
     }
 
     @Test
+    void shouldStartTheLearningPeriodAtAServicesFirstClassifiedLogWhateverItsLevel() {
+        analyzer.log("billing", LogSeverity.WARN, "settlement slow for batch 17", at(0, 1));
+        analyzer.log("billing", LogSeverity.ERROR, "ledger write rejected by replica 3", at(6, 1));
+        analyzer.log("billing", LogSeverity.ERROR, "ledger write rejected by replica 4", at(6, 2));
+
+        assertThat(analyzer.classifiedLogs()).extracting(ClassifiedLog::getNewTemplate)
+            .as("the error template is first seen six minutes after the first log, past the five of learning")
+            .containsExactly(false, true, false);
+    }
+
+    @Test
     void shouldRebuildATreeEvictedFromMemoryFromTheStore() {
         analyzer.log("billing", LogSeverity.ERROR, "settlement failed for batch 17", at(0, 1));
         // More services than a task keeps trees for: billing's tree leaves memory.

@@ -2,7 +2,10 @@ package dev.faultline.topology.processors;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
@@ -22,10 +25,12 @@ import dev.faultline.topology.domain.templates.TemplateMiner;
 
 /**
  * Mines the template of every classified log's message line, per service, and marks the
- * first line of an error-level template that appears after the service's learning period.
- * Each template is one small record in {@link Names#LOG_TEMPLATES_STORE} (changelogged), put
- * when it changes; a service's tree is rebuilt from its records on first use after a restart
- * or a rebalance, so no record ever carries a whole tree. Trees are kept in memory for the
+ * first line of an error-level template that appears after the service's learning period,
+ * which begins with its first classified log.
+ * Each template is one small record in {@link Names#LOG_TEMPLATES_STORE} (changelogged, with
+ * Kafka Streams' record cache, so a template seen many times between two commits is written
+ * once); a service's tree is rebuilt from its records on first use after a restart or a
+ * rebalance, so no record ever carries a whole tree. Trees are kept in memory for the
  * {@value #MAX_MINERS} services of the task that logged last; another service's tree is
  * rebuilt from the store when it logs again, so memory does not grow with the number of services.
  */
@@ -36,9 +41,23 @@ public final class TemplateProcessor implements FixedKeyProcessor<String, Signal
 
     private final MinerSettings settings;
     private final Duration learningPeriod;
-    private final Map<String, TemplateMiner> miners = new DecodedCopies<>(MAX_MINERS);
+    private final Map<String, ServiceTemplates> services = new DecodedCopies<>(MAX_MINERS);
     private FixedKeyProcessorContext<String, Signal> context;
     private KeyValueStore<String, TemplateRecord> store;
+
+    /** A service's tree, with what its stored records add to it, so a log needs no read of the store. */
+    private static final class ServiceTemplates {
+        final TemplateMiner miner;
+        final Map<String, Instant> firstSeen = new HashMap<>();
+        Instant learningStart;
+
+        ServiceTemplates(MinerSettings settings, Consumer<String> onEvicted) {
+            miner = new TemplateMiner(settings, evicted -> {
+                firstSeen.remove(evicted.id());
+                onEvicted.accept(evicted.id());
+            });
+        }
+    }
 
     public TemplateProcessor(MinerSettings settings, Duration learningPeriod) {
         this.settings = settings;
@@ -53,7 +72,7 @@ public final class TemplateProcessor implements FixedKeyProcessor<String, Signal
     public void init(FixedKeyProcessorContext<String, Signal> context) {
         this.context = context;
         this.store = context.getStateStore(Names.LOG_TEMPLATES_STORE);
-        miners.clear();
+        services.clear();
     }
 
     @Override
@@ -64,41 +83,37 @@ public final class TemplateProcessor implements FixedKeyProcessor<String, Signal
         }
         String service = record.key();
         Instant time = log.getEventTime();
-        TemplateMiner miner = miners.computeIfAbsent(service, this::rebuild);
-        TemplateMiner.Match match = miner.add(messageLine(log.getBody()));
+        ServiceTemplates templates = services.computeIfAbsent(service, this::rebuild);
+        if (templates.learningStart == null) {
+            templates.learningStart = time;
+            store.put(key(service, ""), new TemplateRecord(List.of(), 0L, null, time, time));
+        }
+        TemplateMiner.Match match = templates.miner.add(messageLine(log.getBody()));
         LogTemplate template = match.template();
-        TemplateRecord stored = store.get(key(service, template.id()));
-        store.put(key(service, template.id()), new TemplateRecord(template.tokenList(), template.count(), template.example(),
-            stored == null ? time : stored.getFirstSeen(), time));
+        Instant firstSeen = templates.firstSeen.computeIfAbsent(template.id(), id -> time);
+        store.put(key(service, template.id()), new TemplateRecord(template.tokenList(), template.count(), template.example(), firstSeen, time));
         log.setTemplateId(template.id());
         log.setTemplate(template.text());
-        log.setNewTemplate(match.created() && log.getLogSeverity().compareTo(LogSeverity.ERROR) >= 0 && learned(service, time));
+        log.setNewTemplate(match.created() && log.getLogSeverity().compareTo(LogSeverity.ERROR) >= 0
+            && !time.isBefore(templates.learningStart.plus(learningPeriod)));
         context.forward(record);
     }
 
-    /** Whether the service's learning period is over; it begins with its first classified log. */
-    private boolean learned(String service, Instant time) {
-        String key = key(service, "");
-        TemplateRecord start = store.get(key);
-        if (start == null) {
-            store.put(key, new TemplateRecord(java.util.List.of(), 0L, null, time, time));
-            return false;
-        }
-        return !time.isBefore(start.getFirstSeen().plus(learningPeriod));
-    }
-
-    private TemplateMiner rebuild(String service) {
-        TemplateMiner miner = new TemplateMiner(settings, evicted -> store.delete(key(service, evicted.id())));
+    private ServiceTemplates rebuild(String service) {
+        ServiceTemplates templates = new ServiceTemplates(settings, evicted -> store.delete(key(service, evicted)));
         try (KeyValueIterator<String, TemplateRecord> records = store.range(key(service, ""), service + (char) (SEPARATOR + 1))) {
             while (records.hasNext()) {
                 KeyValue<String, TemplateRecord> entry = records.next();
                 String id = entry.key.substring(service.length() + 1);
-                if (!id.isEmpty()) {
-                    miner.restore(id, entry.value.getTokens(), entry.value.getCount(), entry.value.getExample());
+                if (id.isEmpty()) {
+                    templates.learningStart = entry.value.getFirstSeen();
+                } else {
+                    templates.miner.restore(id, entry.value.getTokens(), entry.value.getCount(), entry.value.getExample());
+                    templates.firstSeen.put(id, entry.value.getFirstSeen());
                 }
             }
         }
-        return miner;
+        return templates;
     }
 
     private static String messageLine(String body) {
