@@ -116,6 +116,21 @@ class TemplateScenariosTest {
     }
 
     @Test
+    void shouldKeepTheLearningStartWhenATreeIsRebuiltFromTheStore() {
+        analyzer.log("billing", LogSeverity.WARN, "settlement slow for batch 17", at(0, 1));
+        // More services than a task keeps trees for: billing's tree and learning start leave memory.
+        for (int i = 0; i <= dev.faultline.topology.processors.TemplateProcessor.MAX_MINERS; i++) {
+            analyzer.log("svc-" + i, LogSeverity.ERROR, "disk quota exceeded on volume " + i, at(0, 2));
+        }
+        analyzer.log("billing", LogSeverity.ERROR, "ledger write rejected by replica 3", at(6, 1));
+
+        assertThat(analyzer.classifiedLogs()).filteredOn(l -> l.getService().equals("billing"))
+            .extracting(ClassifiedLog::getNewTemplate)
+            .as("learning began at 0:01 (read back from the store), so a template first seen at 6:01 is new")
+            .containsExactly(false, true);
+    }
+
+    @Test
     void shouldRebuildATreeEvictedFromMemoryFromTheStore() {
         analyzer.log("billing", LogSeverity.ERROR, "settlement failed for batch 17", at(0, 1));
         // More services than a task keeps trees for: billing's tree leaves memory.
