@@ -97,11 +97,12 @@ public final class AnalyzerTopology {
         // windows as snapshots or as a log of their records, so a record costs no RocksDB or changelog write of its own.
         builder.addStateStore(OpenWindowStore.builder(
             keyValueStore(Names.SERVICE_WINDOWS_STORE, Serdes.Bytes(), Serdes.ByteArray()), serdes.windowAccumulators(), serdes.signals()));
+        // Heartbeats and templates are put for every record or log: written once per key and commit, serialized then.
         builder.addStateStore(WriteBehindKeyValueStore.builder(
             keyValueStore(Names.SERVICE_HEARTBEATS_STORE, Serdes.String(), serdes.heartbeats()), Serdes.String(), config.writeBehindMaxKeys()));
+        builder.addStateStore(WriteBehindKeyValueStore.builder(
+            keyValueStore(Names.LOG_TEMPLATES_STORE, Serdes.String(), serdes.templates()), Serdes.String(), config.writeBehindMaxKeys()));
         builder.addStateStore(keyValueStore(Names.SERVICE_HEALTH_STORE, Serdes.String(), serdes.healthStates()));
-        // A template is put for every log that matches it, so the record cache keeps one write per template and commit.
-        builder.addStateStore(keyValueStore(Names.LOG_TEMPLATES_STORE, Serdes.String(), serdes.templates()).withCachingEnabled());
         builder.addStateStore(keyValueStore(Names.WINDOW_HISTORY_STORE, Serdes.Bytes(), serdes.windowStats()));
         builder.addStateStore(keyValueStore(Names.FAULT_HISTORY_STORE, Serdes.Bytes(), serdes.faultEvents()));
 

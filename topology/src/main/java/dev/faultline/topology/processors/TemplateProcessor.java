@@ -27,9 +27,9 @@ import dev.faultline.topology.domain.templates.TemplateMiner;
  * Mines the template of every classified log's message line, per service, and marks the
  * first line of an error-level template that appears after the service's learning period,
  * which begins with its first classified log.
- * Each template is one small record in {@link Names#LOG_TEMPLATES_STORE} (changelogged, with
- * Kafka Streams' record cache, so a template seen many times between two commits is written
- * once); a service's tree is rebuilt from its records on first use after a restart or a
+ * Each template is one small record in {@link Names#LOG_TEMPLATES_STORE} (changelogged, a
+ * {@link dev.faultline.topology.stores.WriteBehindKeyValueStore}, so a template seen many times
+ * between two commits is serialized and written once); a service's tree is rebuilt from its records on first use after a restart or a
  * rebalance, so no record ever carries a whole tree. Trees are kept in memory for the
  * {@value #MAX_MINERS} services of the task that logged last; another service's tree is
  * rebuilt from the store when it logs again, so memory does not grow with the number of services.

@@ -23,7 +23,7 @@ import org.apache.kafka.streams.state.internals.WrappedStateStore;
  * store beneath (serialized, to its changelog and RocksDB) once per commit instead of once
  * per {@code put}.
  *
- * <p>Why: heartbeats change with every record. Kafka Streams' record cache also writes a key
+ * <p>Why: heartbeats change with every record, templates with every log. Kafka Streams' record cache also writes a key
  * once per commit, but it holds bytes, so every {@code put} serializes the value; when open
  * windows were kept this way, those puts took a fifth of the stream thread in the load
  * benchmark's profile ({@link OpenWindowStore} keeps them now).
