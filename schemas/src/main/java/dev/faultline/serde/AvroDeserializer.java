@@ -1,6 +1,8 @@
 package dev.faultline.serde;
 
 import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -12,24 +14,27 @@ import org.apache.avro.io.DatumReader;
 import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificDatumReader;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
 
 /**
  * Reads Confluent wire-format records. The writer schema comes from the registry by id
  * (cached); with a reader class, Avro schema resolution maps it onto that class's schema,
- * so records written with an older or newer compatible schema read as the current class.
+ * so records written with an older or newer compatible schema read as the current class
+ * (with several classes, onto the one named as the writer schema is).
  * Every failure (bad framing, unknown id, truncated or trailing bytes, unresolvable
  * schemas) is a {@link SerializationException} with a message naming the topic and cause.
  */
 public final class AvroDeserializer<T extends IndexedRecord> implements Deserializer<T> {
-    private final Schema readerSchema;
+    /** The classes' schemas by full name; empty for generic records. */
+    private final Map<String, Schema> readerSchemas = new LinkedHashMap<>();
     private SchemaRegistryClient client;
     private final Map<Integer, DatumReader<T>> readersById = new ConcurrentHashMap<>();
 
     /** Generic records in their writer's schema. */
     public AvroDeserializer() {
-        this(null, null);
+        this(List.of(), null);
     }
 
     /** Specific records of {@code type}, resolved from any compatible writer schema. */
@@ -38,8 +43,26 @@ public final class AvroDeserializer<T extends IndexedRecord> implements Deserial
     }
 
     public AvroDeserializer(Class<T> type, SchemaRegistryClient client) {
-        this.readerSchema = type == null ? null : SpecificData.get().getSchema(type);
+        this(type == null ? List.of() : List.of(type), client);
+    }
+
+    private AvroDeserializer(List<? extends Class<?>> types, SchemaRegistryClient client) {
+        types.forEach(type -> {
+            Schema schema = SpecificData.get().getSchema(type);
+            readerSchemas.put(schema.getFullName(), schema);
+        });
         this.client = client;
+    }
+
+    /**
+     * Specific records of any of {@code types}, for a topic that carries several: each record
+     * is read as the type its writer schema is named after.
+     */
+    public static <T extends SpecificRecord> AvroDeserializer<T> anyOf(List<Class<? extends T>> types, SchemaRegistryClient client) {
+        if (types.isEmpty()) {
+            throw new IllegalArgumentException("anyOf needs at least one type");
+        }
+        return new AvroDeserializer<>(types, client);
     }
 
     @Override
@@ -83,14 +106,15 @@ public final class AvroDeserializer<T extends IndexedRecord> implements Deserial
         } catch (SchemaRegistryException e) {
             throw new SerializationException("Cannot get schema id " + id + " for a record on topic " + topic + ": " + e.getMessage(), e);
         }
-        if (readerSchema == null) {
+        if (readerSchemas.isEmpty()) {
             return (DatumReader<T>) new GenericDatumReader<IndexedRecord>(writer);
         }
-        if (!writer.getFullName().equals(readerSchema.getFullName())) {
+        Schema reader = readerSchemas.get(writer.getFullName());
+        if (reader == null) {
             throw new SerializationException("Record on topic " + topic + " has schema " + writer.getFullName()
-                + " (id " + id + "), expected " + readerSchema.getFullName());
+                + " (id " + id + "), expected " + (readerSchemas.size() == 1 ? "" : "one of ") + String.join(", ", readerSchemas.keySet()));
         }
-        return new SpecificDatumReader<>(writer, readerSchema);
+        return new SpecificDatumReader<>(writer, reader);
     }
 
     @Override

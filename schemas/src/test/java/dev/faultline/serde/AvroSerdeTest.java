@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -13,11 +14,15 @@ import org.apache.avro.Schema;
 import org.apache.avro.SchemaBuilder;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.errors.SerializationException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import dev.faultline.schema.LogRecord;
+import dev.faultline.schema.LogSeverity;
+import dev.faultline.schema.MetricSample;
 import dev.faultline.schema.RequestEvent;
 import dev.faultline.schema.SpanStatus;
 
@@ -168,6 +173,26 @@ class AvroSerdeTest {
         byte[] bytes = writer.serializer().serialize("elsewhere", other);
 
         assertDeserializationFails(bytes, "has schema Other", "expected dev.faultline.schema.RequestEvent");
+    }
+
+    @Test
+    void shouldReadEachRecordAsTheTypeItsWriterSchemaIsNamedAfter() {
+        MetricSample sample = MetricSample.newBuilder().setService("payments").setName("cpu").setValue(0.5)
+            .setTime(Instant.ofEpochMilli(1_700_000_000_000L)).build();
+        AvroSerde<MetricSample> samples = AvroSerde.specific(MetricSample.class);
+        samples.configure(config, false);
+        AvroSerde<LogRecord> logs = AvroSerde.specific(LogRecord.class);
+        logs.configure(config, false);
+        AvroDeserializer<SpecificRecord> either = AvroDeserializer.anyOf(List.of(RequestEvent.class, MetricSample.class),
+            MockSchemaRegistry.client(scope));
+        byte[] log = logs.serializer().serialize("logs", LogRecord.newBuilder().setService("payments").setTime(Instant.EPOCH)
+            .setSeverity(LogSeverity.ERROR).setBody("boom").build());
+
+        assertThat(either.deserialize("mixed", serde.serializer().serialize(TOPIC, request()))).isEqualTo(request());
+        assertThat(either.deserialize("mixed", samples.serializer().serialize("metrics", sample))).isEqualTo(sample);
+        assertThatThrownBy(() -> either.deserialize("mixed", log)).isInstanceOf(SerializationException.class)
+            .hasMessageContaining("has schema dev.faultline.schema.LogRecord")
+            .hasMessageContaining("expected one of dev.faultline.schema.RequestEvent, dev.faultline.schema.MetricSample");
     }
 
     private void assertDeserializationFails(byte[] bytes, String... fragments) {

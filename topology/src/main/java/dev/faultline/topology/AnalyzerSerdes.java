@@ -1,5 +1,6 @@
 package dev.faultline.topology;
 
+import java.util.List;
 import java.util.Map;
 
 import org.apache.avro.specific.SpecificRecord;
@@ -19,6 +20,7 @@ import dev.faultline.schema.internal.ServiceHealthState;
 import dev.faultline.schema.internal.Signal;
 import dev.faultline.schema.internal.TemplateRecord;
 import dev.faultline.schema.internal.WindowAccumulator;
+import dev.faultline.serde.AvroDeserializer;
 import dev.faultline.serde.AvroSerde;
 import dev.faultline.serde.SchemaRegistryClient;
 import dev.faultline.serde.SchemaRegistryClients;
@@ -48,6 +50,27 @@ public final class AnalyzerSerdes {
 
     public AvroSerde<LogRecord> logs() {
         return value(LogRecord.class);
+    }
+
+    /** Requests as read from their topic, with their bytes (see {@link InputRecord}). */
+    public Serde<InputRecord> requestsAsRead() {
+        return InputRecord.serde(requests().deserializer());
+    }
+
+    public Serde<InputRecord> metricsAsRead() {
+        return InputRecord.serde(metrics().deserializer());
+    }
+
+    public Serde<InputRecord> logsAsRead() {
+        return InputRecord.serde(logs().deserializer());
+    }
+
+    /** Input records of the three kinds on one topic: the repartition by service. */
+    public Serde<InputRecord> inputsAsRead() {
+        AvroDeserializer<SpecificRecord> inputs = AvroDeserializer.anyOf(
+            List.of(RequestEvent.class, MetricSample.class, LogRecord.class), client);
+        inputs.configure(settings, false);
+        return InputRecord.serde(inputs);
     }
 
     public AvroSerde<ClassificationRules> rules() {

@@ -42,15 +42,16 @@ import dev.faultline.topology.stores.WriteBehindKeyValueStore;
  *
  * <pre>
  * requests ─validate─┐
- * metrics ──validate─┼─merge─▶ key by service ─▶ [signals-by-service] ─▶ heartbeat ─▶ templates ─▶ window per service
- * logs ─validate─classify┘                                                     └─▶ classified-logs   │ (on close)
- *                                                                                                    ▼
- *                                              window-stats ◀─ degradation-changes ◀─ fault-events ◀─ health
+ * metrics ──validate─┼─merge─▶ key by service ─▶ [signals-by-service] ─▶ classify logs ─▶ heartbeat ─▶ templates ─▶ window per service
+ * logs ─────validate─┘                                                              └─▶ classified-logs   │ (on close)
+ *                                                                                                          ▼
+ *                                                    window-stats ◀─ degradation-changes ◀─ fault-events ◀─ health
  * </pre>
+ * The repartition forwards each input record's bytes as they were read ({@link InputRecord}).
  * Invalid input throws in the validate steps; the processing exception handler sends it to
  * the dead-letter topic. The only repartition is {@link Names#SIGNALS_BY_SERVICE}; with
  * {@code analyzer.input.keyed-by-service} there is none: {@link ServicePartitionCheck} keys
- * each signal by service where it was read, and dead-letters one read outside its service's
+ * each input record by service where it was read, and dead-letters one read outside its service's
  * partition.
  */
 public final class AnalyzerTopology {
@@ -75,23 +76,24 @@ public final class AnalyzerTopology {
             Consumed.with(Serdes.String(), serdes.rules()).withName(Names.RULES_SOURCE),
             RulesUpdater::new);
 
-        KStream<byte[], Signal> requests = builder
-            .stream(config.topics().requests(), Consumed.with(Serdes.ByteArray(), serdes.requests())
+        // Inputs travel as read (decoded, with their bytes) up to the repartition, which forwards the bytes unchanged.
+        KStream<byte[], InputRecord> requests = builder
+            .stream(config.topics().requests(), Consumed.with(Serdes.ByteArray(), serdes.requestsAsRead())
                 .withName(Names.REQUESTS_SOURCE).withTimestampExtractor(eventTime))
-            .processValues(() -> new ValidateProcessor<byte[], RequestEvent>(config.topics().requests(), validation::problem), Named.as(Names.REQUESTS_VALIDATE))
-            .mapValues(request -> new Signal(request.getService(), request), Named.as(Names.REQUESTS_AS_SIGNALS));
+            .processValues(() -> new ValidateProcessor<byte[], InputRecord>(config.topics().requests(),
+                (input, now) -> validation.problem((RequestEvent) input.decoded(), now)), Named.as(Names.REQUESTS_VALIDATE));
 
-        KStream<byte[], Signal> metrics = builder
-            .stream(config.topics().metrics(), Consumed.with(Serdes.ByteArray(), serdes.metrics())
+        KStream<byte[], InputRecord> metrics = builder
+            .stream(config.topics().metrics(), Consumed.with(Serdes.ByteArray(), serdes.metricsAsRead())
                 .withName(Names.METRICS_SOURCE).withTimestampExtractor(eventTime))
-            .processValues(() -> new ValidateProcessor<byte[], MetricSample>(config.topics().metrics(), validation::problem), Named.as(Names.METRICS_VALIDATE))
-            .mapValues(sample -> new Signal(sample.getService(), sample), Named.as(Names.METRICS_AS_SIGNALS));
+            .processValues(() -> new ValidateProcessor<byte[], InputRecord>(config.topics().metrics(),
+                (input, now) -> validation.problem((MetricSample) input.decoded(), now)), Named.as(Names.METRICS_VALIDATE));
 
-        KStream<byte[], Signal> logs = builder
-            .stream(config.topics().logs(), Consumed.with(Serdes.ByteArray(), serdes.logs())
+        KStream<byte[], InputRecord> logs = builder
+            .stream(config.topics().logs(), Consumed.with(Serdes.ByteArray(), serdes.logsAsRead())
                 .withName(Names.LOGS_SOURCE).withTimestampExtractor(eventTime))
-            .processValues(() -> new ValidateProcessor<byte[], LogRecord>(config.topics().logs(), validation::problem), Named.as(Names.LOGS_VALIDATE))
-            .processValues(() -> new ClassifyProcessor(config.classificationRules()), Named.as(Names.LOGS_CLASSIFY));
+            .processValues(() -> new ValidateProcessor<byte[], InputRecord>(config.topics().logs(),
+                (input, now) -> validation.problem((LogRecord) input.decoded(), now)), Named.as(Names.LOGS_VALIDATE));
 
         // Open windows and heartbeats change with every record: kept as objects and written at each commit, the
         // windows as snapshots or as a log of their records, so a record costs no RocksDB or changelog write of its own.
@@ -106,15 +108,16 @@ public final class AnalyzerTopology {
         builder.addStateStore(keyValueStore(Names.WINDOW_HISTORY_STORE, Serdes.Bytes(), serdes.windowStats()));
         builder.addStateStore(keyValueStore(Names.FAULT_HISTORY_STORE, Serdes.Bytes(), serdes.faultEvents()));
 
-        KStream<byte[], Signal> signals = requests
+        KStream<byte[], InputRecord> inputs = requests
             .merge(metrics, Named.as(Names.SIGNALS_MERGE_METRICS))
             .merge(logs, Named.as(Names.SIGNALS_MERGE_LOGS));
-        KStream<String, Signal> keyed = config.inputKeyedByService()
-            ? signals.process(() -> new ServicePartitionCheck(partitions), Named.as(Names.SIGNALS_IN_PLACE))
-            : signals.selectKey((key, signal) -> signal.getService(), Named.as(Names.SIGNALS_KEYED))
-                .repartition(Repartitioned.<String, Signal>as(Names.SIGNALS_BY_SERVICE).withKeySerde(Serdes.String())
-                    .withValueSerde(serdes.signals()));
+        KStream<String, InputRecord> keyed = config.inputKeyedByService()
+            ? inputs.process(() -> new ServicePartitionCheck(partitions), Named.as(Names.SIGNALS_IN_PLACE))
+            : inputs.selectKey((key, input) -> input.service(), Named.as(Names.SIGNALS_KEYED))
+                .repartition(Repartitioned.<String, InputRecord>as(Names.SIGNALS_BY_SERVICE).withKeySerde(Serdes.String())
+                    .withValueSerde(serdes.inputsAsRead()));
         KStream<String, Signal> byService = keyed
+            .processValues(() -> new ClassifyProcessor(config.classificationRules()), Named.as(Names.LOGS_CLASSIFY))
             .processValues(HeartbeatProcessor::new, Named.as(Names.HEARTBEAT), Names.SERVICE_HEARTBEATS_STORE)
             .processValues(() -> new TemplateProcessor(config.templates(), config.templateLearningPeriod()),
                 Named.as(Names.TEMPLATES), Names.LOG_TEMPLATES_STORE);

@@ -8,10 +8,8 @@ package dev.faultline.topology;
 public final class Names {
     public static final String REQUESTS_SOURCE = "requests-source";
     public static final String REQUESTS_VALIDATE = "requests-validate";
-    public static final String REQUESTS_AS_SIGNALS = "requests-as-signals";
     public static final String METRICS_SOURCE = "metrics-source";
     public static final String METRICS_VALIDATE = "metrics-validate";
-    public static final String METRICS_AS_SIGNALS = "metrics-as-signals";
     public static final String LOGS_SOURCE = "logs-source";
     public static final String LOGS_VALIDATE = "logs-validate";
     public static final String LOGS_CLASSIFY = "logs-classify";

@@ -22,6 +22,9 @@ public final class TelemetryTimestampExtractor implements TimestampExtractor {
     }
 
     private static Instant eventTime(Object value) {
+        if (value instanceof InputRecord input) {
+            return eventTime(input.decoded());
+        }
         if (value instanceof RequestEvent request) {
             return request.getStartTime();
         }

@@ -13,6 +13,8 @@ import dev.faultline.schema.DegradationLevel;
 import dev.faultline.schema.FaultEvent;
 import dev.faultline.schema.Feature;
 import dev.faultline.schema.LogSeverity;
+import dev.faultline.schema.RequestEvent;
+import dev.faultline.schema.SpanStatus;
 import dev.faultline.schema.WindowStats;
 
 /**
@@ -215,6 +217,21 @@ class IncidentScenariosTest {
         assertThat(analyzer.deadLetters()).extracting(r -> r.value().getReason() + ": " + r.value().getErrorMessage()).containsExactly(
             "VALIDATION_ERROR: late: event time " + at(0, 58) + " is in the window [" + at(0, 0) + ", " + at(1, 0)
                 + "), emitted when stream time passed " + at(1, 10));
+    }
+
+    @Test
+    void shouldDeadLetterALateRecordAsItsProducerWroteIt() {
+        analyzer.requests("payments", 0, 10, 0, 10);
+        analyzer.request("payments", at(1, 10), false, 10);  // closes [0:00, 1:00)
+        RequestEvent late = RequestEvent.newBuilder().setService("payments").setOperation("POST /payments").setStartTime(at(0, 58))
+            .setDurationMs(10).setStatus(SpanStatus.OK).build();
+        analyzer.pipe(late);
+
+        // Found late after the repartition by service, which carries the bytes it was read from.
+        assertThat(analyzer.deadLetters()).singleElement().satisfies(letter -> {
+            assertThat(letter.value().getErrorMessage()).startsWith("late: ");
+            assertThat(letter.value().getValue().array()).isEqualTo(analyzer.serialized(late));
+        });
     }
 
     @Test

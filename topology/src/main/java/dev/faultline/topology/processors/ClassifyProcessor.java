@@ -20,6 +20,7 @@ import dev.faultline.schema.LogRecord;
 import dev.faultline.schema.LogSeverity;
 import dev.faultline.schema.internal.Signal;
 import dev.faultline.topology.AnalyzerVersion;
+import dev.faultline.topology.InputRecord;
 import dev.faultline.topology.Names;
 import dev.faultline.topology.domain.Classification;
 import dev.faultline.topology.domain.LogClassifier;
@@ -28,20 +29,22 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Metrics;
 
 /**
- * Classifies warning- and error-level logs; lower levels only count by severity. The rule
+ * Turns input records into signals of their service, classifying warning- and error-level
+ * logs; lower levels only count by severity. Runs after the repartition by service, which
+ * forwards records as they were read (see {@link InputRecord}). The rule
  * set starts as configured and is replaced, without a restart, by the latest valid set
  * published on the rules topic (global store {@link Names#CLASSIFICATION_RULES_STORE}),
  * checked every few seconds of wall-clock time. An invalid published set is refused by
  * {@link RulesUpdater} and never replaces the current one.
  */
-public final class ClassifyProcessor implements FixedKeyProcessor<byte[], LogRecord, Signal> {
+public final class ClassifyProcessor implements FixedKeyProcessor<String, InputRecord, Signal> {
     public static final String ACTIVE_KEY = "active";
     static final Duration REFRESH = Duration.ofSeconds(5);
     private static final Logger LOG = LoggerFactory.getLogger(ClassifyProcessor.class);
     private static final int MAX_BODY = 2_000;
 
     private final RuleSet configured;
-    private FixedKeyProcessorContext<byte[], Signal> context;
+    private FixedKeyProcessorContext<String, Signal> context;
     private KeyValueStore<String, ClassificationRules> published;
     private LogClassifier classifier;
     private String activeDocument;
@@ -52,7 +55,7 @@ public final class ClassifyProcessor implements FixedKeyProcessor<byte[], LogRec
     }
 
     @Override
-    public void init(FixedKeyProcessorContext<byte[], Signal> context) {
+    public void init(FixedKeyProcessorContext<String, Signal> context) {
         this.context = context;
         this.published = context.getStateStore(Names.CLASSIFICATION_RULES_STORE);
         this.classifier = new LogClassifier(configured);
@@ -77,8 +80,11 @@ public final class ClassifyProcessor implements FixedKeyProcessor<byte[], LogRec
     }
 
     @Override
-    public void process(FixedKeyRecord<byte[], LogRecord> record) {
-        LogRecord log = record.value();
+    public void process(FixedKeyRecord<String, InputRecord> record) {
+        if (!(record.value().decoded() instanceof LogRecord log)) {
+            context.forward(record.withValue(new Signal(record.key(), record.value().decoded())));
+            return;
+        }
         if (log.getSeverity().compareTo(LogSeverity.WARN) < 0) {
             context.forward(record.withValue(new Signal(log.getService(), log.getSeverity())));
             return;

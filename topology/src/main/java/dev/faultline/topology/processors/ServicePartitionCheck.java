@@ -5,12 +5,12 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
 
-import dev.faultline.schema.internal.Signal;
+import dev.faultline.topology.InputRecord;
 import dev.faultline.topology.config.AnalyzerConfig;
 import dev.faultline.topology.errors.InvalidRecordException;
 
 /**
- * With {@code analyzer.input.keyed-by-service}, instead of the repartition: keys a signal by
+ * With {@code analyzer.input.keyed-by-service}, instead of the repartition: keys an input record by
  * its service after checking that it was read from its service's partition, the one a
  * producer keying the record by service with Kafka's default partitioner writes it to. A
  * record read elsewhere cannot be counted with its service's other records, so it goes to
@@ -20,9 +20,9 @@ import dev.faultline.topology.errors.InvalidRecordException;
  * a commit interval or more after the records read in place, which move its stream time on,
  * and many would be late.
  */
-public final class ServicePartitionCheck implements Processor<byte[], Signal, String, Signal> {
+public final class ServicePartitionCheck implements Processor<byte[], InputRecord, String, InputRecord> {
     private final int partitions;
-    private ProcessorContext<String, Signal> context;
+    private ProcessorContext<String, InputRecord> context;
 
     /** {@code partitions}: the input topics' partition count. */
     public ServicePartitionCheck(int partitions) {
@@ -30,13 +30,13 @@ public final class ServicePartitionCheck implements Processor<byte[], Signal, St
     }
 
     @Override
-    public void init(ProcessorContext<String, Signal> context) {
+    public void init(ProcessorContext<String, InputRecord> context) {
         this.context = context;
     }
 
     @Override
-    public void process(Record<byte[], Signal> record) {
-        String service = record.value().getService();
+    public void process(Record<byte[], InputRecord> record) {
+        String service = record.value().service();
         int partition = context.recordMetadata().map(RecordMetadata::partition).orElse(-1);
         int expected = ByServicePartitioner.partitionOf(service, partitions);
         if (partition != expected) {
