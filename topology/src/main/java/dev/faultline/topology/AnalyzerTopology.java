@@ -1,6 +1,11 @@
 package dev.faultline.topology;
 
+import java.time.Instant;
+import java.util.Optional;
+import java.util.function.BiFunction;
+
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -67,7 +72,6 @@ public final class AnalyzerTopology {
     public static Topology build(AnalyzerConfig config, AnalyzerSerdes serdes, int partitions) {
         StreamsBuilder builder = new StreamsBuilder();
         Validation validation = new Validation(config.maxFutureSkew());
-        TelemetryTimestampExtractor eventTime = new TelemetryTimestampExtractor();
 
         builder.addGlobalStore(
             Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(Names.CLASSIFICATION_RULES_STORE), Serdes.String(), serdes.rules())
@@ -77,29 +81,18 @@ public final class AnalyzerTopology {
             RulesUpdater::new);
 
         // Inputs travel as read (decoded, with their bytes) up to the repartition, which forwards the bytes unchanged.
-        KStream<byte[], InputRecord> requests = builder
-            .stream(config.topics().requests(), Consumed.with(Serdes.ByteArray(), serdes.requestsAsRead())
-                .withName(Names.REQUESTS_SOURCE).withTimestampExtractor(eventTime))
-            .processValues(() -> new ValidateProcessor<byte[], InputRecord>(config.topics().requests(),
-                (input, now) -> validation.problem((RequestEvent) input.decoded(), now)), Named.as(Names.REQUESTS_VALIDATE));
+        KStream<byte[], InputRecord> requests = validInputs(builder, config.topics().requests(), serdes.requestsAsRead(),
+            Names.REQUESTS_SOURCE, Names.REQUESTS_VALIDATE, (input, now) -> validation.problem((RequestEvent) input.decoded(), now));
+        KStream<byte[], InputRecord> metrics = validInputs(builder, config.topics().metrics(), serdes.metricsAsRead(),
+            Names.METRICS_SOURCE, Names.METRICS_VALIDATE, (input, now) -> validation.problem((MetricSample) input.decoded(), now));
+        KStream<byte[], InputRecord> logs = validInputs(builder, config.topics().logs(), serdes.logsAsRead(),
+            Names.LOGS_SOURCE, Names.LOGS_VALIDATE, (input, now) -> validation.problem((LogRecord) input.decoded(), now));
 
-        KStream<byte[], InputRecord> metrics = builder
-            .stream(config.topics().metrics(), Consumed.with(Serdes.ByteArray(), serdes.metricsAsRead())
-                .withName(Names.METRICS_SOURCE).withTimestampExtractor(eventTime))
-            .processValues(() -> new ValidateProcessor<byte[], InputRecord>(config.topics().metrics(),
-                (input, now) -> validation.problem((MetricSample) input.decoded(), now)), Named.as(Names.METRICS_VALIDATE));
-
-        KStream<byte[], InputRecord> logs = builder
-            .stream(config.topics().logs(), Consumed.with(Serdes.ByteArray(), serdes.logsAsRead())
-                .withName(Names.LOGS_SOURCE).withTimestampExtractor(eventTime))
-            .processValues(() -> new ValidateProcessor<byte[], InputRecord>(config.topics().logs(),
-                (input, now) -> validation.problem((LogRecord) input.decoded(), now)), Named.as(Names.LOGS_VALIDATE));
-
-        // Open windows and heartbeats change with every record: kept as objects and written at each commit, the
-        // windows as snapshots or as a log of their records, so a record costs no RocksDB or changelog write of its own.
+        // Open windows, heartbeats and templates change with every record (a template with every log): kept as objects
+        // and written at each commit, the windows as snapshots or as a log of their records, so a record costs no
+        // RocksDB or changelog write of its own.
         builder.addStateStore(OpenWindowStore.builder(
             keyValueStore(Names.SERVICE_WINDOWS_STORE, Serdes.Bytes(), Serdes.ByteArray()), serdes.windowAccumulators(), serdes.signals()));
-        // Heartbeats and templates are put for every record or log: written once per key and commit, serialized then.
         builder.addStateStore(WriteBehindKeyValueStore.builder(
             keyValueStore(Names.SERVICE_HEARTBEATS_STORE, Serdes.String(), serdes.heartbeats()), Serdes.String(), config.writeBehindMaxKeys()));
         builder.addStateStore(WriteBehindKeyValueStore.builder(
@@ -153,8 +146,15 @@ public final class AnalyzerTopology {
         return builder.build();
     }
 
-    private static <K, V> StoreBuilder<KeyValueStore<K, V>> keyValueStore(String name, org.apache.kafka.common.serialization.Serde<K> keySerde,
-                                                                         org.apache.kafka.common.serialization.Serde<V> serde) {
+    /** An input topic's records as read, timestamped with their event time; {@code problem} names those dead-lettered. */
+    private static KStream<byte[], InputRecord> validInputs(StreamsBuilder builder, String topic, Serde<InputRecord> serde, String sourceName,
+                                                            String validateName, BiFunction<InputRecord, Instant, Optional<String>> problem) {
+        return builder
+            .stream(topic, Consumed.with(Serdes.ByteArray(), serde).withName(sourceName).withTimestampExtractor(new TelemetryTimestampExtractor()))
+            .processValues(() -> new ValidateProcessor<byte[], InputRecord>(topic, problem), Named.as(validateName));
+    }
+
+    private static <K, V> StoreBuilder<KeyValueStore<K, V>> keyValueStore(String name, Serde<K> keySerde, Serde<V> serde) {
         return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), keySerde, serde);
     }
 }

@@ -118,10 +118,7 @@ class TemplateScenariosTest {
     @Test
     void shouldKeepTheLearningStartWhenATreeIsRebuiltFromTheStore() {
         analyzer.log("billing", LogSeverity.WARN, "settlement slow for batch 17", at(0, 1));
-        // More services than a task keeps trees for: billing's tree and learning start leave memory.
-        for (int i = 0; i <= dev.faultline.topology.processors.TemplateProcessor.MAX_MINERS; i++) {
-            analyzer.log("svc-" + i, LogSeverity.ERROR, "disk quota exceeded on volume " + i, at(0, 2));
-        }
+        logFromMoreServicesThanTreesAreKeptFor(); // billing's tree and learning start leave memory
         analyzer.log("billing", LogSeverity.ERROR, "ledger write rejected by replica 3", at(6, 1));
 
         assertThat(analyzer.classifiedLogs()).filteredOn(l -> l.getService().equals("billing"))
@@ -133,10 +130,7 @@ class TemplateScenariosTest {
     @Test
     void shouldRebuildATreeEvictedFromMemoryFromTheStore() {
         analyzer.log("billing", LogSeverity.ERROR, "settlement failed for batch 17", at(0, 1));
-        // More services than a task keeps trees for: billing's tree leaves memory.
-        for (int i = 0; i <= dev.faultline.topology.processors.TemplateProcessor.MAX_MINERS; i++) {
-            analyzer.log("svc-" + i, LogSeverity.ERROR, "disk quota exceeded on volume " + i, at(0, 2));
-        }
+        logFromMoreServicesThanTreesAreKeptFor(); // billing's tree leaves memory
         analyzer.log("billing", LogSeverity.ERROR, "settlement failed for batch 18", at(6, 1));
 
         List<ClassifiedLog> billing = analyzer.classifiedLogs().stream().filter(l -> l.getService().equals("billing")).toList();
@@ -144,5 +138,12 @@ class TemplateScenariosTest {
         assertThat(billing.get(1).getTemplateId()).isEqualTo(billing.get(0).getTemplateId());
         assertThat(billing.get(1).getTemplate()).isEqualTo("settlement failed for batch <*>");
         assertThat(billing.get(1).getNewTemplate()).as("known before the learning period ended").isFalse();
+    }
+
+    /** An error log at 0:02 from each of more services than a task keeps template trees in memory for. */
+    private void logFromMoreServicesThanTreesAreKeptFor() {
+        for (int i = 0; i <= dev.faultline.topology.processors.TemplateProcessor.MAX_MINERS; i++) {
+            analyzer.log("svc-" + i, LogSeverity.ERROR, "disk quota exceeded on volume " + i, at(0, 2));
+        }
     }
 }
