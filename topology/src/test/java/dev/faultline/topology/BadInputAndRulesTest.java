@@ -17,6 +17,7 @@ import dev.faultline.schema.LogSeverity;
 import dev.faultline.schema.MetricSample;
 import dev.faultline.schema.RequestEvent;
 import dev.faultline.schema.WindowStats;
+import dev.faultline.schema.internal.Signal;
 import dev.faultline.topology.errors.DeadLetterMetrics;
 
 /** Bad input goes to the dead-letter topic with its reason and processing goes on; rules change at run time. */
@@ -53,6 +54,22 @@ class BadInputAndRulesTest {
         analyzer.request("payments", at(1, 15), false, 5);
 
         assertThat(DeadLetterMetrics.total(DeadLetterReason.DESERIALIZATION_ERROR) - before).isEqualTo(4);
+        assertThat(analyzer.serviceWindows()).extracting(WindowStats::getRequestCount).containsExactly(1L);
+    }
+
+    /** The upgrade case README names: a {@code Signal} an earlier build left on the repartition topic. */
+    @Test
+    void shouldDeadLetterARecordOfAnotherKindOnTheRepartitionTopicAndCarryOn() {
+        String repartition = analyzer.config.applicationId() + "-" + Names.SIGNALS_BY_SERVICE + "-repartition";
+        byte[] signal = new AnalyzerSerdes(analyzer.config.kafka()).signals().serializer()
+            .serialize(repartition, new Signal("payments", request().build()));
+        long before = DeadLetterMetrics.total(DeadLetterReason.DESERIALIZATION_ERROR);
+
+        analyzer.raw(repartition, signal);
+        analyzer.request("payments", at(0, 2), false, 5);
+        analyzer.request("payments", at(1, 15), false, 5);
+
+        assertThat(DeadLetterMetrics.total(DeadLetterReason.DESERIALIZATION_ERROR) - before).isEqualTo(1);
         assertThat(analyzer.serviceWindows()).extracting(WindowStats::getRequestCount).containsExactly(1L);
     }
 
