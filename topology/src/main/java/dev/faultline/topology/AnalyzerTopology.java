@@ -41,6 +41,7 @@ import dev.faultline.topology.processors.TemplateProcessor;
 import dev.faultline.topology.processors.ValidateProcessor;
 import dev.faultline.topology.stores.OpenWindowStore;
 import dev.faultline.topology.stores.WriteBehindKeyValueStore;
+import dev.faultline.topology.stores.WriteBehindKeyValueStore.Ranges;
 
 /**
  * The only place the analyzer's topology is built; {@code main} and the tests both use it.
@@ -94,9 +95,12 @@ public final class AnalyzerTopology {
         builder.addStateStore(OpenWindowStore.builder(
             keyValueStore(Names.SERVICE_WINDOWS_STORE, Serdes.Bytes(), Serdes.ByteArray()), serdes.windowAccumulators(), serdes.signals()));
         builder.addStateStore(WriteBehindKeyValueStore.builder(
-            keyValueStore(Names.SERVICE_HEARTBEATS_STORE, Serdes.String(), serdes.heartbeats()), Serdes.String(), config.writeBehindMaxKeys()));
+            keyValueStore(Names.SERVICE_HEARTBEATS_STORE, Serdes.String(), serdes.heartbeats()), Serdes.String(), config.writeBehindMaxKeys(),
+            Ranges.RARE));
+        // A service's templates are scanned whenever its tree is rebuilt, which with many services is most of its logs.
         builder.addStateStore(WriteBehindKeyValueStore.builder(
-            keyValueStore(Names.LOG_TEMPLATES_STORE, Serdes.String(), serdes.templates()), Serdes.String(), config.writeBehindMaxKeys()));
+            keyValueStore(Names.LOG_TEMPLATES_STORE, Serdes.String(), serdes.templates()), Serdes.String(), config.writeBehindMaxKeys(),
+            Ranges.FREQUENT));
         builder.addStateStore(keyValueStore(Names.SERVICE_HEALTH_STORE, Serdes.String(), serdes.healthStates()));
         builder.addStateStore(keyValueStore(Names.WINDOW_HISTORY_STORE, Serdes.Bytes(), serdes.windowStats()));
         builder.addStateStore(keyValueStore(Names.FAULT_HISTORY_STORE, Serdes.Bytes(), serdes.faultEvents()));

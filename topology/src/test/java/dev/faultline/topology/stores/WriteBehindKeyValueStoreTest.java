@@ -24,6 +24,10 @@ import org.apache.kafka.streams.state.Stores;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import dev.faultline.topology.stores.WriteBehindKeyValueStore.Ranges;
 
 class WriteBehindKeyValueStoreTest {
     private KeyValueStore<String, String> store;
@@ -31,9 +35,14 @@ class WriteBehindKeyValueStoreTest {
 
     @BeforeEach
     void setUp() {
+        open(Ranges.RARE);
+    }
+
+    /** A store of at most 3 pending keys over an in-memory store. */
+    private void open(Ranges ranges) {
         store = WriteBehindKeyValueStore.builder(
             Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore("s"), Serdes.String(), Serdes.String()).withLoggingDisabled(),
-            Serdes.String(), 3).build();
+            Serdes.String(), 3, ranges).build();
         store.init(new MockProcessorContext<>().getStateStoreContext(), store);
         beneath = beneath(store);
     }
@@ -57,8 +66,10 @@ class WriteBehindKeyValueStoreTest {
         assertThat(store.get("a")).isEqualTo("2");
     }
 
-    @Test
-    void shouldWriteEverythingPendingWhenMoreKeysThanItsBoundArePending() {
+    @ParameterizedTest
+    @EnumSource(Ranges.class)
+    void shouldWriteEverythingPendingWhenMoreKeysThanItsBoundArePending(Ranges ranges) {
+        open(ranges);
         store.put("a", "1");
         store.put("b", "1");
         store.put("c", "1");
@@ -68,10 +79,15 @@ class WriteBehindKeyValueStoreTest {
         store.put("d", "1");
 
         assertThat(List.of(beneath.get("a"), beneath.get("b"), beneath.get("c"), beneath.get("d"))).containsExactly("2", "1", "1", "1");
+        store.put("e", "1");
+        assertThat(entries(store.range("b", "e"))).containsExactly(
+            KeyValue.pair("b", "1"), KeyValue.pair("c", "1"), KeyValue.pair("d", "1"), KeyValue.pair("e", "1"));
     }
 
-    @Test
-    void shouldScanStoredAndPendingEntriesInKeyOrderWithPendingValuesWinning() {
+    @ParameterizedTest
+    @EnumSource(Ranges.class)
+    void shouldScanStoredAndPendingEntriesInKeyOrderWithPendingValuesWinning(Ranges ranges) {
+        open(ranges);
         beneath.put("a", "stored");
         beneath.put("c", "stored");
         beneath.put("e", "stored");
@@ -94,8 +110,10 @@ class WriteBehindKeyValueStoreTest {
         }
     }
 
-    @Test
-    void shouldDeleteThroughAndTreatAPutOfNullAsADelete() {
+    @ParameterizedTest
+    @EnumSource(Ranges.class)
+    void shouldDeleteThroughAndTreatAPutOfNullAsADelete(Ranges ranges) {
+        open(ranges);
         beneath.put("a", "stored");
         store.put("a", "pending");
         store.put("b", "pending");
@@ -119,19 +137,22 @@ class WriteBehindKeyValueStoreTest {
         assertThat(store.get("c")).isEqualTo("new");
     }
 
-    @Test
-    void shouldDropPendingWritesWhenClosedWithoutACommit() {
+    @ParameterizedTest
+    @EnumSource(Ranges.class)
+    void shouldDropPendingWritesWhenClosedWithoutACommit(Ranges ranges) {
+        open(ranges);
         store.put("a", "1");
         ((WriteBehindKeyValueStore<String, String>) store).clearCache();
         assertThat(store.get("a")).isNull();
+        assertThat(entries(store.all())).isEmpty();
     }
 
     @Test
     void shouldRefuseKafkaCachingAndABoundBelowOne() {
         var inner = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore("s"), Serdes.String(), Serdes.String());
-        assertThatThrownBy(() -> WriteBehindKeyValueStore.builder(inner, Serdes.String(), 10).withCachingEnabled())
+        assertThatThrownBy(() -> WriteBehindKeyValueStore.builder(inner, Serdes.String(), 10, Ranges.RARE).withCachingEnabled())
             .isInstanceOf(UnsupportedOperationException.class);
-        assertThatThrownBy(() -> WriteBehindKeyValueStore.builder(inner, Serdes.String(), 0))
+        assertThatThrownBy(() -> WriteBehindKeyValueStore.builder(inner, Serdes.String(), 0, Ranges.RARE))
             .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxPending");
     }
 
@@ -155,7 +176,7 @@ class WriteBehindKeyValueStoreTest {
             }
         }, "in");
         topology.addStateStore(WriteBehindKeyValueStore.builder(
-            Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore("counts"), Serdes.String(), Serdes.String()), Serdes.String(), 100), "write");
+            Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore("counts"), Serdes.String(), Serdes.String()), Serdes.String(), 100, Ranges.RARE), "write");
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "write-behind-test");
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
