@@ -4,17 +4,21 @@ import java.util.Map;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.streams.errors.DeserializationExceptionHandler;
 import org.apache.kafka.streams.errors.ErrorHandlerContext;
 import org.apache.kafka.streams.errors.ProcessingExceptionHandler;
 import org.apache.kafka.streams.errors.ProductionExceptionHandler;
+import org.apache.kafka.streams.errors.StreamsException;
 import org.apache.kafka.streams.processor.api.Record;
 
 import dev.faultline.schema.DeadLetterReason;
 
 /**
  * One handler per failure layer, each sending the record to the dead-letter topic and
- * carrying on: bad input never stops a stream thread and is never dropped unseen.
+ * carrying on: bad input never stops a stream thread and is never dropped unseen. A failure
+ * of Kafka itself (a broker away, a store that cannot be written) is no fault of the record:
+ * the task is processed again from its last commit instead, so no output is lost with it.
  */
 public final class DeadLetterHandlers {
     private DeadLetterHandlers() {
@@ -36,7 +40,11 @@ public final class DeadLetterHandlers {
         }
     }
 
-    /** Invalid telemetry ({@link InvalidRecordException}) and any other failure inside a processor. */
+    /**
+     * Invalid telemetry ({@link InvalidRecordException}) and any other failure inside a processor, except a failure
+     * of Kafka ({@link StreamsException}: a send that failed, a store that cannot be written; or a retriable error such
+     * as a timeout), which fails the stream thread: the analyzer replaces it and the task's uncommitted work is done again.
+     */
     public static final class Processing implements ProcessingExceptionHandler {
         private DeadLetters deadLetters;
 
@@ -47,13 +55,20 @@ public final class DeadLetterHandlers {
 
         @Override
         public Response handleError(ErrorHandlerContext context, Record<?, ?> record, Exception exception) {
+            if (exception instanceof StreamsException || exception instanceof RetriableException) {
+                return Response.fail();
+            }
             DeadLetterReason reason = exception instanceof InvalidRecordException
                 ? DeadLetterReason.VALIDATION_ERROR : DeadLetterReason.PROCESSING_ERROR;
             return Response.resume(deadLetters.of(context, reason, exception));
         }
     }
 
-    /** Output the broker refuses (too large, ...) or that cannot be serialized. */
+    /**
+     * Output the broker refuses (too large, ...) or that cannot be serialized. A retriable error (a delivery timeout
+     * while the broker is away) is retried: Kafka Streams processes the task again from its last commit. Resuming
+     * would drop the output, and under exactly-once commit the transaction without it.
+     */
     public static final class Production implements ProductionExceptionHandler {
         private DeadLetters deadLetters;
 
@@ -64,6 +79,9 @@ public final class DeadLetterHandlers {
 
         @Override
         public Response handleError(ErrorHandlerContext context, ProducerRecord<byte[], byte[]> record, Exception exception) {
+            if (exception instanceof RetriableException) {
+                return Response.retry();
+            }
             return Response.resume(deadLetters.of(context, DeadLetterReason.PRODUCTION_ERROR, exception));
         }
 
