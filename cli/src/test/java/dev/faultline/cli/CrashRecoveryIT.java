@@ -290,8 +290,7 @@ class CrashRecoveryIT {
             return false;
         }
         try (KafkaConsumer<byte[], byte[]> consumer = readCommitted()) {
-            List<TopicPartition> partitions = new ArrayList<>();
-            topics.forEach(t -> consumer.partitionsFor(t).forEach(p -> partitions.add(new TopicPartition(t, p.partition()))));
+            List<TopicPartition> partitions = partitionsOf(consumer, topics);
             consumer.assign(partitions);
             for (TopicPartition partition : partitions) {
                 OffsetAndMetadata offset = committed.get(partition);
@@ -310,6 +309,12 @@ class CrashRecoveryIT {
             }
             return true;
         }
+    }
+
+    private static List<TopicPartition> partitionsOf(KafkaConsumer<byte[], byte[]> consumer, Set<String> topics) {
+        List<TopicPartition> partitions = new ArrayList<>();
+        topics.forEach(t -> consumer.partitionsFor(t).forEach(p -> partitions.add(new TopicPartition(t, p.partition()))));
+        return partitions;
     }
 
     private static KafkaConsumer<byte[], byte[]> readCommitted() {
@@ -338,8 +343,7 @@ class CrashRecoveryIT {
             config.topics().classifiedLogs(), TopicOutput.CLASSIFIED_LOGS, config.topics().deadLetters(), TopicOutput.DEAD_LETTERS);
         List<TopicOutput> outputs = new ArrayList<>();
         try (KafkaConsumer<byte[], byte[]> consumer = readCommitted()) {
-            List<TopicPartition> partitions = new ArrayList<>();
-            roles.keySet().forEach(t -> consumer.partitionsFor(t).forEach(p -> partitions.add(new TopicPartition(t, p.partition()))));
+            List<TopicPartition> partitions = partitionsOf(consumer, roles.keySet());
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
