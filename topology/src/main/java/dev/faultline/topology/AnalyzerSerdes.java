@@ -67,10 +67,7 @@ public final class AnalyzerSerdes {
 
     /** Input records of the three kinds on one topic: the repartition by service. */
     public Serde<InputRecord> inputsAsRead() {
-        AvroDeserializer<SpecificRecord> inputs = AvroDeserializer.anyOf(
-            List.of(RequestEvent.class, MetricSample.class, LogRecord.class), client);
-        inputs.configure(settings, false);
-        return InputRecord.serde(inputs);
+        return InputRecord.serde(anyOf(List.of(RequestEvent.class, MetricSample.class, LogRecord.class)));
     }
 
     public AvroSerde<ClassificationRules> rules() {
@@ -79,6 +76,11 @@ public final class AnalyzerSerdes {
 
     public AvroSerde<Signal> signals() {
         return value(Signal.class);
+    }
+
+    /** What the open-window store logs: signals, and requests and metric samples as they were read. */
+    public AvroDeserializer<SpecificRecord> loggedSignals() {
+        return anyOf(List.of(Signal.class, RequestEvent.class, MetricSample.class));
     }
 
     /** Open windows as their accumulator, sketches encoded (see {@link dev.faultline.topology.stores.OpenWindowStore}). */
@@ -124,6 +126,12 @@ public final class AnalyzerSerdes {
         degradationChanges().serializer().prepare(topics.degradationChanges(), DegradationChange.getClassSchema());
         windowStats().serializer().prepare(topics.windowStats(), WindowStats.getClassSchema());
         classifiedLogs().serializer().prepare(topics.classifiedLogs(), ClassifiedLog.getClassSchema());
+    }
+
+    private AvroDeserializer<SpecificRecord> anyOf(List<Class<? extends SpecificRecord>> types) {
+        AvroDeserializer<SpecificRecord> deserializer = AvroDeserializer.anyOf(types, client);
+        deserializer.configure(settings, false);
+        return deserializer;
     }
 
     private <T extends SpecificRecord> AvroSerde<T> value(Class<T> type) {

@@ -27,7 +27,6 @@ import dev.faultline.schema.LogRecord;
 import dev.faultline.schema.MetricSample;
 import dev.faultline.schema.RequestEvent;
 import dev.faultline.schema.WindowStats;
-import dev.faultline.schema.internal.Signal;
 import dev.faultline.topology.config.AnalyzerConfig;
 import dev.faultline.topology.domain.Validation;
 import dev.faultline.topology.processors.ByServicePartitioner;
@@ -93,7 +92,8 @@ public final class AnalyzerTopology {
         // and written at each commit, the windows as snapshots or as a log of their records, so a record costs no
         // RocksDB or changelog write of its own.
         builder.addStateStore(OpenWindowStore.builder(
-            keyValueStore(Names.SERVICE_WINDOWS_STORE, Serdes.Bytes(), Serdes.ByteArray()), serdes.windowAccumulators(), serdes.signals()));
+            keyValueStore(Names.SERVICE_WINDOWS_STORE, Serdes.Bytes(), Serdes.ByteArray()), serdes.windowAccumulators(), serdes.signals(),
+            serdes.loggedSignals()));
         builder.addStateStore(WriteBehindKeyValueStore.builder(
             keyValueStore(Names.SERVICE_HEARTBEATS_STORE, Serdes.String(), serdes.heartbeats()), Serdes.String(), config.writeBehindMaxKeys(),
             Ranges.RARE));
@@ -113,14 +113,14 @@ public final class AnalyzerTopology {
             : inputs.selectKey((key, input) -> input.service(), Named.as(Names.SIGNALS_KEYED))
                 .repartition(Repartitioned.<String, InputRecord>as(Names.SIGNALS_BY_SERVICE).withKeySerde(Serdes.String())
                     .withValueSerde(serdes.inputsAsRead()));
-        KStream<String, Signal> byService = keyed
+        KStream<String, SignalAsRead> byService = keyed
             .processValues(() -> new ClassifyProcessor(config.classificationRules()), Named.as(Names.LOGS_CLASSIFY))
             .processValues(HeartbeatProcessor::new, Named.as(Names.HEARTBEAT), Names.SERVICE_HEARTBEATS_STORE)
             .processValues(() -> new TemplateProcessor(config.templates(), config.templateLearningPeriod()),
                 Named.as(Names.TEMPLATES), Names.LOG_TEMPLATES_STORE);
 
-        byService.filter((service, signal) -> signal.getPayload() instanceof ClassifiedLog, Named.as(Names.CLASSIFIED_LOGS_ONLY))
-            .mapValues(signal -> (ClassifiedLog) signal.getPayload(), Named.as(Names.CLASSIFIED_LOGS_KEYED))
+        byService.filter((service, signal) -> signal.signal().getPayload() instanceof ClassifiedLog, Named.as(Names.CLASSIFIED_LOGS_ONLY))
+            .mapValues(signal -> (ClassifiedLog) signal.signal().getPayload(), Named.as(Names.CLASSIFIED_LOGS_KEYED))
             .to(config.topics().classifiedLogs(), Produced.with(Serdes.String(), serdes.classifiedLogs()).withName(Names.CLASSIFIED_LOGS_SINK));
 
         KStream<String, SpecificRecord> health = byService

@@ -19,6 +19,11 @@ import dev.faultline.schema.RequestEvent;
 public record InputRecord(SpecificRecord decoded, byte[] bytes) {
 
     public String service() {
+        return serviceOf(decoded);
+    }
+
+    /** The service of a request, metric sample or log. */
+    public static String serviceOf(SpecificRecord decoded) {
         if (decoded instanceof RequestEvent request) {
             return request.getService();
         }

@@ -22,6 +22,7 @@ import dev.faultline.schema.internal.Signal;
 import dev.faultline.topology.AnalyzerVersion;
 import dev.faultline.topology.InputRecord;
 import dev.faultline.topology.Names;
+import dev.faultline.topology.SignalAsRead;
 import dev.faultline.topology.domain.Classification;
 import dev.faultline.topology.domain.LogClassifier;
 import dev.faultline.topology.domain.RuleSet;
@@ -29,7 +30,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Metrics;
 
 /**
- * Turns input records into signals of their service, classifying warning- and error-level
+ * Turns input records into signals of their service (requests and metric samples with the bytes they were read as), classifying warning- and error-level
  * logs; lower levels only count by severity. Runs after the repartition by service, which
  * forwards records as they were read (see {@link InputRecord}). The rule
  * set starts as configured and is replaced, without a restart, by the latest valid set
@@ -37,14 +38,14 @@ import io.micrometer.core.instrument.Metrics;
  * checked every few seconds of wall-clock time. An invalid published set is refused by
  * {@link RulesUpdater} and never replaces the current one.
  */
-public final class ClassifyProcessor implements FixedKeyProcessor<String, InputRecord, Signal> {
+public final class ClassifyProcessor implements FixedKeyProcessor<String, InputRecord, SignalAsRead> {
     public static final String ACTIVE_KEY = "active";
     static final Duration REFRESH = Duration.ofSeconds(5);
     private static final Logger LOG = LoggerFactory.getLogger(ClassifyProcessor.class);
     private static final int MAX_BODY = 2_000;
 
     private final RuleSet configured;
-    private FixedKeyProcessorContext<String, Signal> context;
+    private FixedKeyProcessorContext<String, SignalAsRead> context;
     private KeyValueStore<String, ClassificationRules> published;
     private LogClassifier classifier;
     private String activeDocument;
@@ -55,7 +56,7 @@ public final class ClassifyProcessor implements FixedKeyProcessor<String, InputR
     }
 
     @Override
-    public void init(FixedKeyProcessorContext<String, Signal> context) {
+    public void init(FixedKeyProcessorContext<String, SignalAsRead> context) {
         this.context = context;
         this.published = context.getStateStore(Names.CLASSIFICATION_RULES_STORE);
         this.classifier = new LogClassifier(configured);
@@ -82,11 +83,11 @@ public final class ClassifyProcessor implements FixedKeyProcessor<String, InputR
     @Override
     public void process(FixedKeyRecord<String, InputRecord> record) {
         if (!(record.value().decoded() instanceof LogRecord log)) {
-            context.forward(record.withValue(new Signal(record.key(), record.value().decoded())));
+            context.forward(record.withValue(new SignalAsRead(new Signal(record.key(), record.value().decoded()), record.value().bytes())));
             return;
         }
         if (log.getSeverity().compareTo(LogSeverity.WARN) < 0) {
-            context.forward(record.withValue(new Signal(log.getService(), log.getSeverity())));
+            context.forward(record.withValue(new SignalAsRead(new Signal(log.getService(), log.getSeverity()), null)));
             return;
         }
         Classification c = classifier.classify(log.getBody(), log.getAttributes());
@@ -105,6 +106,6 @@ public final class ClassifyProcessor implements FixedKeyProcessor<String, InputR
             .setBody(body.length() > MAX_BODY ? body.substring(0, MAX_BODY) : body)
             .setTraceId(log.getTraceId())
             .build();
-        context.forward(record.withValue(new Signal(log.getService(), classified)));
+        context.forward(record.withValue(new SignalAsRead(new Signal(log.getService(), classified), null)));
     }
 }

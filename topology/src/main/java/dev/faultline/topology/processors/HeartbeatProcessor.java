@@ -9,26 +9,26 @@ import org.apache.kafka.streams.state.KeyValueStore;
 
 import dev.faultline.schema.internal.Heartbeat;
 import dev.faultline.schema.internal.Liveness;
-import dev.faultline.schema.internal.Signal;
 import dev.faultline.topology.Names;
+import dev.faultline.topology.SignalAsRead;
 
 /**
  * Any telemetry from a service is a heartbeat: records the latest event time per service,
  * and the task's clock (latest event time and when it was processed), from which the health
  * processor tells live traffic from a replay.
  */
-public final class HeartbeatProcessor implements FixedKeyProcessor<String, Signal, Signal> {
+public final class HeartbeatProcessor implements FixedKeyProcessor<String, SignalAsRead, SignalAsRead> {
     /** Reserved key of the task clock; service names cannot contain control characters. */
     public static final String CLOCK_KEY = "\u0000clock";
 
-    private FixedKeyProcessorContext<String, Signal> context;
+    private FixedKeyProcessorContext<String, SignalAsRead> context;
     private KeyValueStore<String, Heartbeat> heartbeats;
     /** The task clock as last written: this processor is its only writer, so it is read from the store once per init. */
     private Heartbeat clock;
     private boolean clockRead;
 
     @Override
-    public void init(FixedKeyProcessorContext<String, Signal> context) {
+    public void init(FixedKeyProcessorContext<String, SignalAsRead> context) {
         this.context = context;
         this.heartbeats = context.getStateStore(Names.SERVICE_HEARTBEATS_STORE);
         this.clock = null;
@@ -36,7 +36,7 @@ public final class HeartbeatProcessor implements FixedKeyProcessor<String, Signa
     }
 
     @Override
-    public void process(FixedKeyRecord<String, Signal> record) {
+    public void process(FixedKeyRecord<String, SignalAsRead> record) {
         Instant time = Instant.ofEpochMilli(record.timestamp());
         Heartbeat previous = heartbeats.get(record.key());
         if (previous == null || time.isAfter(previous.getLastSeen())) {

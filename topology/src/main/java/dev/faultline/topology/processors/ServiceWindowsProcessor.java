@@ -9,9 +9,9 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 import dev.faultline.schema.internal.Heartbeat;
-import dev.faultline.schema.internal.Signal;
 import dev.faultline.topology.AnalyzerVersion;
 import dev.faultline.topology.Names;
+import dev.faultline.topology.SignalAsRead;
 import dev.faultline.topology.domain.ClosedWindow;
 import dev.faultline.topology.errors.InvalidRecordException;
 import dev.faultline.topology.stores.OpenWindowStore;
@@ -36,7 +36,7 @@ import dev.faultline.topology.stores.OpenWindowStore;
  * of their records ({@link OpenWindowStore}); closable windows are looked for only when close
  * time crosses a window end.
  */
-public final class ServiceWindowsProcessor implements Processor<String, Signal, String, ClosedWindow> {
+public final class ServiceWindowsProcessor implements Processor<String, SignalAsRead, String, ClosedWindow> {
     private final long size;
     private final long grace;
     private ProcessorContext<String, ClosedWindow> context;
@@ -61,7 +61,7 @@ public final class ServiceWindowsProcessor implements Processor<String, Signal, 
     }
 
     @Override
-    public void process(Record<String, Signal> record) {
+    public void process(Record<String, SignalAsRead> record) {
         if (streamTime == Long.MIN_VALUE) {
             streamTime = heartbeats.get(HeartbeatProcessor.CLOCK_KEY).getLastSeen().toEpochMilli();
         }
@@ -78,7 +78,7 @@ public final class ServiceWindowsProcessor implements Processor<String, Signal, 
                 + Instant.ofEpochMilli(start) + ", " + Instant.ofEpochMilli(start + size) + "), emitted when stream time passed "
                 + Instant.ofEpochMilli(start + size + grace));
         }
-        windows.add(start, record.value());
+        windows.add(start, record.value().signal(), record.value().asRead());
     }
 
     /** Emits and removes every window that ended at or before {@code closeTime}, oldest first. */

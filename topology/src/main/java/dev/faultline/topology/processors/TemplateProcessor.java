@@ -16,9 +16,9 @@ import org.apache.kafka.streams.state.KeyValueStore;
 
 import dev.faultline.schema.ClassifiedLog;
 import dev.faultline.schema.LogSeverity;
-import dev.faultline.schema.internal.Signal;
 import dev.faultline.schema.internal.TemplateRecord;
 import dev.faultline.topology.Names;
+import dev.faultline.topology.SignalAsRead;
 import dev.faultline.topology.domain.templates.LogTemplate;
 import dev.faultline.topology.domain.templates.MinerSettings;
 import dev.faultline.topology.domain.templates.TemplateMiner;
@@ -34,7 +34,7 @@ import dev.faultline.topology.domain.templates.TemplateMiner;
  * {@value #MAX_MINERS} services of the task that logged last; another service's tree is
  * rebuilt from the store when it logs again, so memory does not grow with the number of services.
  */
-public final class TemplateProcessor implements FixedKeyProcessor<String, Signal, Signal> {
+public final class TemplateProcessor implements FixedKeyProcessor<String, SignalAsRead, SignalAsRead> {
     static final char SEPARATOR = '\u0000';
     private static final int MAX_LINE = 1_000;
     public static final int MAX_MINERS = 10_000;
@@ -42,7 +42,7 @@ public final class TemplateProcessor implements FixedKeyProcessor<String, Signal
     private final MinerSettings settings;
     private final Duration learningPeriod;
     private final Map<String, ServiceTemplates> services = new DecodedCopies<>(MAX_MINERS);
-    private FixedKeyProcessorContext<String, Signal> context;
+    private FixedKeyProcessorContext<String, SignalAsRead> context;
     private KeyValueStore<String, TemplateRecord> store;
 
     /** A service's tree, with what its stored records add to it, so a log needs no read of the store. */
@@ -69,15 +69,15 @@ public final class TemplateProcessor implements FixedKeyProcessor<String, Signal
     }
 
     @Override
-    public void init(FixedKeyProcessorContext<String, Signal> context) {
+    public void init(FixedKeyProcessorContext<String, SignalAsRead> context) {
         this.context = context;
         this.store = context.getStateStore(Names.LOG_TEMPLATES_STORE);
         services.clear();
     }
 
     @Override
-    public void process(FixedKeyRecord<String, Signal> record) {
-        if (!(record.value().getPayload() instanceof ClassifiedLog log)) {
+    public void process(FixedKeyRecord<String, SignalAsRead> record) {
+        if (!(record.value().signal().getPayload() instanceof ClassifiedLog log)) {
             context.forward(record);
             return;
         }

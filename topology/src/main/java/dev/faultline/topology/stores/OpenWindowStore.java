@@ -4,14 +4,16 @@ import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.TreeMap;
 
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.utils.ByteUtils;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
@@ -28,6 +30,7 @@ import org.slf4j.LoggerFactory;
 import dev.faultline.schema.internal.Signal;
 import dev.faultline.schema.internal.WindowAccumulator;
 import dev.faultline.serde.AvroSerde;
+import dev.faultline.topology.InputRecord;
 import dev.faultline.topology.domain.OpenWindow;
 
 /**
@@ -46,7 +49,8 @@ import dev.faultline.topology.domain.OpenWindow;
  * <li>{@code start (8 bytes) | service (UTF-8)}: its snapshot, with
  *     {@link OpenWindow#loggedThrough()} the last segment sequence written before it;</li>
  * <li>{@code start (8 bytes) | 0x00 | sequence (8 bytes)}: a log segment, signals of windows
- *     starting at {@code start}, each a varint length and the signal in the serde's format.
+ *     starting at {@code start}, each a varint length and, in Confluent wire format, the
+ *     signal, or the request or metric sample it carries as it was read (not encoded again).
  *     Service names never start with a 0x00 byte (validation refuses control characters).</li>
  * </ul>
  * A window is its snapshot, if any, plus its service's signals in segments written after it.
@@ -65,15 +69,24 @@ public final class OpenWindowStore extends WrappedStateStore<KeyValueStore<Bytes
     /** Signals kept in memory until a commit writes them, per task; a long at-least-once commit interval writes earlier. */
     static final int MAX_UNWRITTEN_SIGNALS = 50_000;
     private static final byte SEGMENT_MARKER = 0;
+    private static final int WRITTEN_WHOLE = -1;
     private static final Logger LOG = LoggerFactory.getLogger(OpenWindowStore.class);
 
     private final AvroSerde<WindowAccumulator> windowSerde;
     private final AvroSerde<Signal> signalSerde;
+    /** Reads what segments hold: signals, and records logged as read. */
+    private final Deserializer<SpecificRecord> loggedSignals;
     /** By window start, then service. */
     private final NavigableMap<Long, Map<String, Entry>> open = new TreeMap<>();
-    /** The windows with unwritten signals: a commit visits these, not every open window. */
-    private final List<Entry> dirty = new ArrayList<>();
-    private int unwrittenSignals;
+    /**
+     * The signals added since the last write, in order, and their windows: a commit visits these, not every open window.
+     * A signal is its bytes as read (a request or metric sample) or a {@link Signal} to encode. Kept in two arrays
+     * rather than a list per window: the windows live long, and a new object hung on one by nearly every record made
+     * the young collections scan old objects for it (with 100,000 services most of their time).
+     */
+    private Entry[] unwrittenWindows = new Entry[1024];
+    private Object[] unwrittenSignals = new Object[1024];
+    private int unwritten;
     private long nextSequence;
     private boolean loaded;
     private String snapshotTopic;
@@ -87,8 +100,8 @@ public final class OpenWindowStore extends WrappedStateStore<KeyValueStore<Bytes
         final long start;
         final String service;
         final OpenWindow window;
-        /** Signals added since the window was last written; null when none. */
-        List<Signal> unwritten;
+        /** Signals added since the window was last written; {@link #WRITTEN_WHOLE} while a commit writes its snapshot. */
+        int unwritten;
 
         Entry(long start, String service, OpenWindow window) {
             this.start = start;
@@ -97,16 +110,21 @@ public final class OpenWindowStore extends WrappedStateStore<KeyValueStore<Bytes
         }
     }
 
-    private OpenWindowStore(KeyValueStore<Bytes, byte[]> inner, AvroSerde<WindowAccumulator> windowSerde, AvroSerde<Signal> signalSerde) {
+    private OpenWindowStore(KeyValueStore<Bytes, byte[]> inner, AvroSerde<WindowAccumulator> windowSerde, AvroSerde<Signal> signalSerde,
+                            Deserializer<SpecificRecord> loggedSignals) {
         super(inner);
         this.windowSerde = windowSerde;
         this.signalSerde = signalSerde;
+        this.loggedSignals = loggedSignals;
     }
 
-    /** A builder wrapping {@code inner}, a store of bytes that should not cache itself. */
-    public static StoreBuilder<OpenWindowStore> builder(StoreBuilder<KeyValueStore<Bytes, byte[]>> inner,
-                                                        AvroSerde<WindowAccumulator> windows, AvroSerde<Signal> signals) {
-        return new WrappingStoreBuilder<>(inner.withCachingDisabled(), store -> new OpenWindowStore(store, windows, signals));
+    /**
+     * A builder wrapping {@code inner}, a store of bytes that should not cache itself; {@code logged} reads signals and
+     * the requests and metric samples added with their bytes as read.
+     */
+    public static StoreBuilder<OpenWindowStore> builder(StoreBuilder<KeyValueStore<Bytes, byte[]>> inner, AvroSerde<WindowAccumulator> windows,
+                                                        AvroSerde<Signal> signals, Deserializer<SpecificRecord> logged) {
+        return new WrappingStoreBuilder<>(inner.withCachingDisabled(), store -> new OpenWindowStore(store, windows, signals, logged));
     }
 
     @Override
@@ -118,18 +136,27 @@ public final class OpenWindowStore extends WrappedStateStore<KeyValueStore<Bytes
         signalTopic = snapshotTopic + "-signals";
     }
 
-    /** Adds {@code signal} to its service's window starting at {@code start}. */
-    public void add(long start, Signal signal) {
+    /**
+     * Adds {@code signal} to its service's window starting at {@code start}; {@code asRead}, if not null, is its
+     * payload's bytes as read (Confluent wire format), logged as they are.
+     */
+    public void add(long start, Signal signal, byte[] asRead) {
         load();
-        Entry entry = open.computeIfAbsent(start, s -> new HashMap<>())
-            .computeIfAbsent(signal.getService(), service -> new Entry(start, service, OpenWindow.empty()));
-        entry.window.add(signal.getPayload());
-        if (entry.unwritten == null) {
-            entry.unwritten = new ArrayList<>(4);
-            dirty.add(entry);
+        Map<String, Entry> windows = open.computeIfAbsent(start, s -> new HashMap<>());
+        Entry entry = windows.get(signal.getService());
+        if (entry == null) {
+            entry = new Entry(start, signal.getService(), OpenWindow.empty());
+            windows.put(entry.service, entry);
         }
-        entry.unwritten.add(signal);
-        if (++unwrittenSignals > MAX_UNWRITTEN_SIGNALS) {
+        entry.window.add(signal.getPayload());
+        entry.unwritten++;
+        if (unwritten == unwrittenWindows.length) {
+            unwrittenWindows = Arrays.copyOf(unwrittenWindows, 2 * unwritten);
+            unwrittenSignals = Arrays.copyOf(unwrittenSignals, 2 * unwritten);
+        }
+        unwrittenWindows[unwritten] = entry;
+        unwrittenSignals[unwritten] = asRead != null ? asRead : signal;
+        if (++unwritten > MAX_UNWRITTEN_SIGNALS) {
             writeUnwritten();
         }
     }
@@ -144,13 +171,14 @@ public final class OpenWindowStore extends WrappedStateStore<KeyValueStore<Bytes
                 .forEach(window -> closing.add(new Closing(windows.getKey(), window.getKey(), window.getValue().window)));
         }
         closed.clear();
-        for (Iterator<Entry> unwritten = dirty.iterator(); unwritten.hasNext(); ) {
-            Entry entry = unwritten.next();
-            if (entry.start <= lastStart) {
-                unwrittenSignals -= entry.unwritten.size();
-                unwritten.remove();
+        int kept = 0;
+        for (int i = 0; i < unwritten; i++) {
+            if (unwrittenWindows[i].start > lastStart) {
+                unwrittenWindows[kept] = unwrittenWindows[i];
+                unwrittenSignals[kept++] = unwrittenSignals[i];
             }
         }
+        forgetUnwrittenFrom(kept);
         List<Bytes> stored = new ArrayList<>();
         // Every key of a window starting before lastStart + 1 sorts below that start's 8 bytes alone.
         try (KeyValueIterator<Bytes, byte[]> range = wrapped().range(start(0), start(lastStart + 1))) {
@@ -182,43 +210,54 @@ public final class OpenWindowStore extends WrappedStateStore<KeyValueStore<Bytes
 
     private void forget() {
         open.clear();
-        dirty.clear();
-        unwrittenSignals = 0;
+        forgetUnwrittenFrom(0);
         nextSequence = 0;
         loaded = false;
     }
 
+    private void forgetUnwrittenFrom(int index) {
+        Arrays.fill(unwrittenWindows, index, unwritten, null);
+        Arrays.fill(unwrittenSignals, index, unwritten, null);
+        unwritten = index;
+    }
+
     private void writeUnwritten() {
-        if (unwrittenSignals == 0) {
+        if (unwritten == 0) {
             return;
         }
         // Segments of this write get sequences from here on; windows written whole include every earlier segment.
         long before = nextSequence - 1;
-        Map<Long, ByteArrayOutputStream> segments = new TreeMap<>();
-        for (Entry entry : dirty) {
-            if (entry.unwritten.size() >= SNAPSHOT_AFTER_SIGNALS) {
+        for (int i = 0; i < unwritten; i++) {
+            Entry entry = unwrittenWindows[i];
+            if (entry.unwritten >= SNAPSHOT_AFTER_SIGNALS) {
                 entry.window.loggedThrough(before);
                 wrapped().put(snapshotKey(entry.start, entry.service), windowSerde.serializer().serialize(snapshotTopic, entry.window.encoded()));
-            } else {
-                ByteArrayOutputStream segment = segments.computeIfAbsent(entry.start, start -> new ByteArrayOutputStream());
-                for (Signal signal : entry.unwritten) {
-                    byte[] bytes = signalSerde.serializer().serialize(signalTopic, signal);
-                    if (segment.size() > 0 && segment.size() + bytes.length + 5 > SEGMENT_BYTES) {
-                        writeSegment(entry.start, segment);
-                    }
-                    writeVarint(bytes.length, segment);
-                    segment.writeBytes(bytes);
-                }
+                entry.unwritten = WRITTEN_WHOLE;
             }
-            entry.unwritten = null;
+        }
+        Map<Long, ByteArrayOutputStream> segments = new TreeMap<>();
+        for (int i = 0; i < unwritten; i++) {
+            Entry entry = unwrittenWindows[i];
+            if (entry.unwritten != WRITTEN_WHOLE) {
+                byte[] bytes = unwrittenSignals[i] instanceof byte[] asRead ? asRead
+                    : signalSerde.serializer().serialize(signalTopic, (Signal) unwrittenSignals[i]);
+                ByteArrayOutputStream segment = segments.computeIfAbsent(entry.start, start -> new ByteArrayOutputStream());
+                if (segment.size() > 0 && segment.size() + bytes.length + 5 > SEGMENT_BYTES) {
+                    writeSegment(entry.start, segment);
+                }
+                writeVarint(bytes.length, segment);
+                segment.writeBytes(bytes);
+            }
+        }
+        for (int i = 0; i < unwritten; i++) {
+            unwrittenWindows[i].unwritten = 0;
         }
         segments.forEach((start, segment) -> {
             if (segment.size() > 0) {
                 writeSegment(start, segment);
             }
         });
-        dirty.clear();
-        unwrittenSignals = 0;
+        forgetUnwrittenFrom(0);
     }
 
     private void writeSegment(long start, ByteArrayOutputStream segment) {
@@ -261,7 +300,8 @@ public final class OpenWindowStore extends WrappedStateStore<KeyValueStore<Bytes
                     while (signals.hasRemaining()) {
                         byte[] bytes = new byte[ByteUtils.readUnsignedVarint(signals)];
                         signals.get(bytes);
-                        Signal signal = signalSerde.deserializer().deserialize(signalTopic, bytes);
+                        SpecificRecord logged = loggedSignals.deserialize(signalTopic, bytes);
+                        Signal signal = logged instanceof Signal s ? s : new Signal(InputRecord.serviceOf(logged), logged);
                         Entry entry = windows.computeIfAbsent(signal.getService(), service -> new Entry(start, service, OpenWindow.empty()));
                         if (entry.window.loggedThrough() < sequence) {
                             entry.window.add(signal.getPayload());

@@ -18,6 +18,7 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.Stores;
 import org.junit.jupiter.api.Test;
 
+import dev.faultline.schema.RequestEvent;
 import dev.faultline.schema.internal.Signal;
 import dev.faultline.serde.SerdeConfig;
 import dev.faultline.topology.AnalyzerSerdes;
@@ -34,7 +35,7 @@ class OpenWindowStoreTest {
     private OpenWindowStore store() {
         OpenWindowStore store = OpenWindowStore.builder(
             Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore("service-windows"), Serdes.Bytes(), Serdes.ByteArray()).withLoggingDisabled(),
-            serdes.windowAccumulators(), serdes.signals()).build();
+            serdes.windowAccumulators(), serdes.signals(), serdes.loggedSignals()).build();
         store.init(new MockProcessorContext<>().getStateStoreContext(), store);
         return store;
     }
@@ -56,9 +57,15 @@ class OpenWindowStoreTest {
     }
 
     private void add(OpenWindowStore store, long start, String service, int requests, boolean commit) {
+        add(store, start, service, requests, commit, false);
+    }
+
+    /** Adds requests to a window; {@code asRead}: with their bytes as a producer wrote them to the requests topic. */
+    private void add(OpenWindowStore store, long start, String service, int requests, boolean commit, boolean asRead) {
         for (int i = 0; i < requests; i++) {
-            Signal signal = new Signal(service, request(service, 10 + i * 7, Instant.ofEpochMilli(start + i)));
-            store.add(start, signal);
+            RequestEvent request = request(service, 10 + i * 7, Instant.ofEpochMilli(start + i));
+            Signal signal = new Signal(service, request);
+            store.add(start, signal, asRead ? serdes.requests().serializer().serialize("requests", request) : null);
             if (commit) {
                 committed.computeIfAbsent(start + "/" + service, k -> new ArrayList<>()).add(signal);
             }
@@ -105,6 +112,22 @@ class OpenWindowStoreTest {
         add(store, W1, "cold-2", 1, true);
         store.flushCache();
         add(store, W1, "hot", 1, false);
+
+        assertThat(removeAll(restoredFrom(store))).isEqualTo(expected());
+    }
+
+    @Test
+    void shouldRestoreRequestsLoggedAsReadAmongEncodedSignals() {
+        OpenWindowStore store = store();
+        add(store, W1, "cold-1", 3, true, true);
+        add(store, W1, "cold-2", 2, true, false);
+        add(store, W1, "hot", 20, true, true);
+        add(store, W2, "cold-1", 1, true, true);
+        store.flushCache();
+        add(store, W1, "cold-1", 4, true, false);
+        add(store, W1, "cold-2", 1, true, true);
+        store.flushCache();
+        add(store, W1, "cold-1", 2, false, true);
 
         assertThat(removeAll(restoredFrom(store))).isEqualTo(expected());
     }
