@@ -30,7 +30,8 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Metrics;
 
 /**
- * Turns input records into signals of their service (requests and metric samples with the bytes they were read as), classifying warning- and error-level
+ * Turns input records into signals of their service, requests and metric samples with the
+ * bytes they were read as (see {@link SignalAsRead}), classifying warning- and error-level
  * logs; lower levels only count by severity. Runs after the repartition by service, which
  * forwards records as they were read (see {@link InputRecord}). The rule
  * set starts as configured and is replaced, without a restart, by the latest valid set
