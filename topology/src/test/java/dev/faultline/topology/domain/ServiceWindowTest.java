@@ -11,11 +11,13 @@ import org.junit.jupiter.params.provider.CsvSource;
 import dev.faultline.schema.ClassifiedLog;
 import dev.faultline.schema.FaultCategory;
 import dev.faultline.schema.FaultKind;
+import dev.faultline.schema.InstanceResources;
 import dev.faultline.schema.LogSeverity;
 import dev.faultline.schema.MetricSample;
 import dev.faultline.schema.RequestEvent;
 import dev.faultline.schema.Severity;
 import dev.faultline.schema.SpanStatus;
+import dev.faultline.schema.internal.OperationAccumulator;
 import dev.faultline.schema.internal.WindowAccumulator;
 
 class ServiceWindowTest {
@@ -32,6 +34,13 @@ class ServiceWindowTest {
     void shouldNormaliseUtilizationToRatios(double value, String unit, double ratio) {
         assertThat(ResourceMetric.ratio(value, unit)).isEqualTo(ratio);
         assertThat(ResourceMetric.plausible(value, unit)).isTrue();
+    }
+
+    @Test
+    void shouldStartEmptyWithTheSchemasDefaults() {
+        assertThat(ServiceWindow.empty()).isEqualTo(WindowAccumulator.newBuilder().build());
+        assertThat(ServiceWindow.emptyOperation()).isEqualTo(OperationAccumulator.newBuilder().build());
+        assertThat(ServiceWindow.emptyResources("i-1")).isEqualTo(InstanceResources.newBuilder().setInstance("i-1").build());
     }
 
     @Test
