@@ -72,16 +72,25 @@ public final class LoadBenchmark {
      */
     static final Path STATE_DIR = Path.of("target", "bench", "state").toAbsolutePath();
 
-    /** One sample of a run: seconds since it started, input records that reached the last stage, lag, heap and resident memory. */
-    record Sample(double seconds, long consumed, long lag, long heapBytes, long rssBytes, long rocksDbBytes) {
+    /**
+     * One sample of a run: seconds since it started, input records that reached the last stage, lag, heap and resident
+     * memory, and the CPU time used so far by this JVM (the topology, its clients and collector) and by the broker.
+     */
+    record Sample(double seconds, long consumed, long lag, long heapBytes, long rssBytes, long rocksDbBytes, long cpuNanos,
+                  long brokerCpuNanos) {
     }
 
     /** What a ratio is measured for: its pairs' median is reported. */
     private record Case(String guarantee, int services) {
     }
 
+    /** A measured run; the CPU time per record (this JVM's, the broker's) is taken over the same span as the rate. */
     record Run(String topology, String guarantee, int services, int repeat, long records, double seconds, double recordsPerSecond,
-               long maxHeapBytes, long maxRssBytes, long maxRocksDbBytes, List<Sample> samples) {
+               double cpuMicrosPerRecord, double brokerCpuMicrosPerRecord, long maxHeapBytes, long maxRssBytes, long maxRocksDbBytes,
+               List<Sample> samples) {
+        double totalCpuMicrosPerRecord() {
+            return cpuMicrosPerRecord + brokerCpuMicrosPerRecord;
+        }
     }
 
     private LoadBenchmark() {
@@ -140,7 +149,7 @@ public final class LoadBenchmark {
                     // Unmeasured: the first runs in a JVM pay for its JIT compilation, which would favour whichever topology ran later.
                     for (String topology : List.of("pass-through", "analyzer")) {
                         AnalyzerConfig config = config(broker, registry, prefix, "warm-up-" + topology, "at_least_once", analyzerSettings);
-                        measure(build(broker, topology, config, prefix), config, topology, "at_least_once", services, 0, count);
+                        measure(broker, build(broker, topology, config, prefix), config, topology, "at_least_once", services, 0, count);
                     }
                 }
                 // Pairs in turn, so that a slow spell of the shared machine lowers one pair, not every run of one topology.
@@ -149,10 +158,12 @@ public final class LoadBenchmark {
                         for (String topology : List.of("pass-through", "analyzer")) {
                             AnalyzerConfig config = config(broker, registry, prefix, topology + "-" + guarantee + "-" + repeat, guarantee,
                                 analyzerSettings);
-                            Run measured = measure(build(broker, topology, config, prefix), config, topology, guarantee, services, repeat, count);
+                            Run measured = measure(broker, build(broker, topology, config, prefix), config, topology, guarantee, services,
+                                repeat, count);
                             runs.add(measured);
-                            System.out.printf("%-12s %-16s %,7d services, run %d: %,9.0f records/s (%.1f s), heap max %d MiB, RSS max %d MiB,"
-                                    + " RocksDB max %d MiB%n", topology, guarantee, services, repeat, measured.recordsPerSecond(), measured.seconds(),
+                            System.out.printf("%-12s %-16s %,7d services, run %d: %,9.0f records/s (%.1f s), CPU %.1f us/record (broker %.1f),"
+                                    + " heap max %d MiB, RSS max %d MiB, RocksDB max %d MiB%n", topology, guarantee, services, repeat,
+                                measured.recordsPerSecond(), measured.seconds(), measured.cpuMicrosPerRecord(), measured.brokerCpuMicrosPerRecord(),
                                 measured.maxHeapBytes() >> 20, measured.maxRssBytes() >> 20, measured.maxRocksDbBytes() >> 20);
                         }
                     }
@@ -166,12 +177,15 @@ public final class LoadBenchmark {
                 Run base = runs.stream().filter(r -> r.topology().equals("pass-through") && r.guarantee().equals(full.guarantee())
                     && r.services() == full.services() && r.repeat() == full.repeat()).findFirst().orElseThrow();
                 double ratio = full.recordsPerSecond() / base.recordsPerSecond();
+                // The same ratio from CPU time per record (the JVM's and the broker's): it departs from the rates' ratio when
+                // a run leaves cores idle, waiting on the broker for instance.
+                double cpuRatio = base.totalCpuMicrosPerRecord() / full.totalCpuMicrosPerRecord();
                 ratios.add(Map.of("guarantee", full.guarantee(), "services", full.services(), "repeat", full.repeat(), "records", full.records(),
                     "recordsPerServiceWindow", perWindow.get(full.services()), "analyzer", full.recordsPerSecond(),
-                    "passThrough", base.recordsPerSecond(), "ratio", ratio, "target", target(full.guarantee())));
+                    "passThrough", base.recordsPerSecond(), "ratio", ratio, "cpuRatio", cpuRatio, "target", target(full.guarantee())));
                 ratiosByCase.computeIfAbsent(new Case(full.guarantee(), full.services()), k -> new ArrayList<>()).add(ratio);
-                System.out.printf("ratio %-16s %,7d services (%.1f records per service and window), run %d: %.2f%n",
-                    full.guarantee(), full.services(), perWindow.get(full.services()), full.repeat(), ratio);
+                System.out.printf("ratio %-16s %,7d services (%.1f records per service and window), run %d: %.2f (from CPU per record: %.2f)%n",
+                    full.guarantee(), full.services(), perWindow.get(full.services()), full.repeat(), ratio, cpuRatio);
             }
         }
         List<Map<String, Object>> medians = new ArrayList<>();
@@ -267,8 +281,8 @@ public final class LoadBenchmark {
         return new ProducerRecord<>(topic, null, MixedStream.eventTime(record), MixedStream.service(record), record);
     }
 
-    private static Run measure(Topology topology, AnalyzerConfig config, String name, String guarantee, int services, int repeat,
-                               long records)
+    private static Run measure(LocalKafkaBroker broker, Topology topology, AnalyzerConfig config, String name, String guarantee, int services,
+                               int repeat, long records)
             throws InterruptedException {
         Properties props = new Properties();
         props.putAll(config.kafka());
@@ -289,7 +303,8 @@ public final class LoadBenchmark {
                 Thread.sleep(500);
                 consumed = consumed(streams, lastStage);
                 samples.add(new Sample((System.nanoTime() - started) / 1e9, consumed, records - consumed,
-                    ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed(), rss(), rocksDb(streams)));
+                    ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed(), rss(), rocksDb(streams), cpuNanos(),
+                    broker.cpuTime().toNanos()));
             }
         }
         // Sustained rate: from 10 % to 90 % of the input, leaving out start-up and the tail.
@@ -297,7 +312,10 @@ public final class LoadBenchmark {
         Sample to = samples.stream().filter(s -> s.consumed() >= records * 9 / 10).findFirst().orElse(samples.get(samples.size() - 1));
         double rate = to.seconds() > from.seconds() ? (to.consumed() - from.consumed()) / (to.seconds() - from.seconds())
             : records / samples.get(samples.size() - 1).seconds();
+        long measuredRecords = Math.max(1, to.consumed() - from.consumed());
         return new Run(name, guarantee, services, repeat, records, samples.get(samples.size() - 1).seconds(), rate,
+            (to.cpuNanos() - from.cpuNanos()) / 1e3 / measuredRecords,
+            (to.brokerCpuNanos() - from.brokerCpuNanos()) / 1e3 / measuredRecords,
             samples.stream().mapToLong(Sample::heapBytes).max().orElse(0), samples.stream().mapToLong(Sample::rssBytes).max().orElse(0),
             samples.stream().mapToLong(Sample::rocksDbBytes).max().orElse(0), samples);
     }
@@ -386,6 +404,11 @@ public final class LoadBenchmark {
             }
         }
         return (long) cache;
+    }
+
+    /** CPU time of this JVM, all its threads. */
+    static long cpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     static long rss() {

@@ -86,7 +86,7 @@ public final class SteadyState {
             int serviceCount = services;
             double perSecond = rate;
             Thread producer = new Thread(() -> produceLive(config, serviceCount, perSecond, length, produced), "live-traffic");
-            LoadBenchmark.Run run = observe(config, guarantee, services, length, producer, produced);
+            LoadBenchmark.Run run = observe(broker, config, guarantee, services, length, producer, produced);
             Map<String, Object> result = new HashMap<>();
             result.put("services", services);
             result.put("ratePerSecond", rate);
@@ -125,8 +125,8 @@ public final class SteadyState {
         }
     }
 
-    private static LoadBenchmark.Run observe(AnalyzerConfig config, String guarantee, int services, Duration length, Thread producer,
-                                             AtomicLong produced) throws InterruptedException {
+    private static LoadBenchmark.Run observe(LocalKafkaBroker broker, AnalyzerConfig config, String guarantee, int services, Duration length,
+                                             Thread producer, AtomicLong produced) throws InterruptedException {
         Properties props = new Properties();
         props.putAll(config.kafka());
         Set<String> lastStage = LoadBenchmark.lastStageTopicNames(config);
@@ -143,15 +143,20 @@ public final class SteadyState {
                 }
                 long consumed = LoadBenchmark.consumed(streams, lastStage);
                 LoadBenchmark.Sample sample = new LoadBenchmark.Sample((System.nanoTime() - started) / 1e9, consumed,
-                    produced.get() - consumed, heapAfterGc(), LoadBenchmark.rss(), LoadBenchmark.rocksDb(streams));
+                    produced.get() - consumed, heapAfterGc(), LoadBenchmark.rss(), LoadBenchmark.rocksDb(streams), LoadBenchmark.cpuNanos(),
+                    broker.cpuTime().toNanos());
                 samples.add(sample);
                 System.out.printf("%5.0f s: consumed %,d, lag %,d, heap after GC %d MiB, RSS %d MiB, RocksDB %d MiB%n", sample.seconds(),
                     sample.consumed(), sample.lag(), sample.heapBytes() >> 20, sample.rssBytes() >> 20, sample.rocksDbBytes() >> 20);
             }
         }
+        LoadBenchmark.Sample first = samples.get(0);
         LoadBenchmark.Sample last = samples.get(samples.size() - 1);
+        long measured = Math.max(1, last.consumed() - first.consumed());
         return new LoadBenchmark.Run("analyzer (steady state)", guarantee, services, 1, produced.get(), last.seconds(),
-            last.consumed() / last.seconds(), samples.stream().mapToLong(LoadBenchmark.Sample::heapBytes).max().orElse(0),
+            last.consumed() / last.seconds(), (last.cpuNanos() - first.cpuNanos()) / 1e3 / measured,
+            (last.brokerCpuNanos() - first.brokerCpuNanos()) / 1e3 / measured,
+            samples.stream().mapToLong(LoadBenchmark.Sample::heapBytes).max().orElse(0),
             samples.stream().mapToLong(LoadBenchmark.Sample::rssBytes).max().orElse(0),
             samples.stream().mapToLong(LoadBenchmark.Sample::rocksDbBytes).max().orElse(0), samples);
     }

@@ -106,6 +106,12 @@ public final class LocalKafkaBroker implements AutoCloseable {
             + logTail();
     }
 
+    /** CPU time the running broker process has used since it (re)started; zero when it is not running or the OS does not say. */
+    public synchronized Duration cpuTime() {
+        return process == null || !process.isAlive() ? Duration.ZERO
+            : process.toHandle().info().totalCpuDuration().orElse(Duration.ZERO);
+    }
+
     /** An admin client for this broker; the caller closes it. */
     public Admin admin() {
         return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()));
