@@ -78,6 +78,15 @@ public final class LoadBenchmark {
      */
     record Sample(double seconds, long consumed, long lag, long heapBytes, long rssBytes, long rocksDbBytes, long cpuNanos,
                   long brokerCpuNanos) {
+        /** This JVM's CPU time per record that reached the last stage since {@code from}. */
+        double cpuMicrosPerRecordSince(Sample from) {
+            return (cpuNanos - from.cpuNanos) / 1e3 / Math.max(1, consumed - from.consumed);
+        }
+
+        /** The broker's CPU time per record that reached the last stage since {@code from}. */
+        double brokerCpuMicrosPerRecordSince(Sample from) {
+            return (brokerCpuNanos - from.brokerCpuNanos) / 1e3 / Math.max(1, consumed - from.consumed);
+        }
     }
 
     /** What a ratio is measured for: its pairs' median is reported. */
@@ -312,10 +321,8 @@ public final class LoadBenchmark {
         Sample to = samples.stream().filter(s -> s.consumed() >= records * 9 / 10).findFirst().orElse(samples.get(samples.size() - 1));
         double rate = to.seconds() > from.seconds() ? (to.consumed() - from.consumed()) / (to.seconds() - from.seconds())
             : records / samples.get(samples.size() - 1).seconds();
-        long measuredRecords = Math.max(1, to.consumed() - from.consumed());
         return new Run(name, guarantee, services, repeat, records, samples.get(samples.size() - 1).seconds(), rate,
-            (to.cpuNanos() - from.cpuNanos()) / 1e3 / measuredRecords,
-            (to.brokerCpuNanos() - from.brokerCpuNanos()) / 1e3 / measuredRecords,
+            to.cpuMicrosPerRecordSince(from), to.brokerCpuMicrosPerRecordSince(from),
             samples.stream().mapToLong(Sample::heapBytes).max().orElse(0), samples.stream().mapToLong(Sample::rssBytes).max().orElse(0),
             samples.stream().mapToLong(Sample::rocksDbBytes).max().orElse(0), samples);
     }

@@ -152,10 +152,8 @@ public final class SteadyState {
         }
         LoadBenchmark.Sample first = samples.get(0);
         LoadBenchmark.Sample last = samples.get(samples.size() - 1);
-        long measured = Math.max(1, last.consumed() - first.consumed());
         return new LoadBenchmark.Run("analyzer (steady state)", guarantee, services, 1, produced.get(), last.seconds(),
-            last.consumed() / last.seconds(), (last.cpuNanos() - first.cpuNanos()) / 1e3 / measured,
-            (last.brokerCpuNanos() - first.brokerCpuNanos()) / 1e3 / measured,
+            last.consumed() / last.seconds(), last.cpuMicrosPerRecordSince(first), last.brokerCpuMicrosPerRecordSince(first),
             samples.stream().mapToLong(LoadBenchmark.Sample::heapBytes).max().orElse(0),
             samples.stream().mapToLong(LoadBenchmark.Sample::rssBytes).max().orElse(0),
             samples.stream().mapToLong(LoadBenchmark.Sample::rocksDbBytes).max().orElse(0), samples);
