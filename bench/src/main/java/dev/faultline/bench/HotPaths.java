@@ -142,7 +142,8 @@ public class HotPaths {
     /** What a request does to its open window, kept decoded (the store writes it once per commit). */
     @Benchmark
     public Object windowUpdatePerRequest() {
-        return open.add(requests[line++ & (requests.length - 1)]);
+        RequestEvent request = requests[line++ & (requests.length - 1)];
+        return open.add(request, request.getStartTime().toEpochMilli());
     }
 
     /**
@@ -156,15 +157,16 @@ public class HotPaths {
             small = OpenWindow.empty();
             smallRequests = 0;
         }
-        small.add(smallWindowRequests[line++ & (smallWindowRequests.length - 1)]);
+        RequestEvent request = smallWindowRequests[line++ & (smallWindowRequests.length - 1)];
+        small.add(request, request.getStartTime().toEpochMilli());
         return accumulatorSerde.serializer().serialize("service-windows-changelog", small.encoded());
     }
 
     /** The store's write of an open window at a commit after a request changed it: the changed sketch, then the accumulator. */
     @Benchmark
     public byte[] serializeOpenWindow() {
-        return accumulatorSerde.serializer().serialize("service-windows-changelog",
-            open.add(requests[line++ & (requests.length - 1)]).encoded());
+        RequestEvent request = requests[line++ & (requests.length - 1)];
+        return accumulatorSerde.serializer().serialize("service-windows-changelog", open.add(request, request.getStartTime().toEpochMilli()).encoded());
     }
 
     @Benchmark

@@ -32,7 +32,6 @@ import dev.faultline.topology.domain.Validation;
 import dev.faultline.topology.processors.ByServicePartitioner;
 import dev.faultline.topology.processors.ClassifyProcessor;
 import dev.faultline.topology.processors.HealthProcessor;
-import dev.faultline.topology.processors.HeartbeatProcessor;
 import dev.faultline.topology.processors.RulesUpdater;
 import dev.faultline.topology.processors.ServicePartitionCheck;
 import dev.faultline.topology.processors.ServiceWindowsProcessor;
@@ -47,7 +46,7 @@ import dev.faultline.topology.stores.WriteBehindKeyValueStore.Ranges;
  *
  * <pre>
  * requests ─validate─┐
- * metrics ──validate─┼─merge─▶ key by service ─▶ [signals-by-service] ─▶ classify logs ─▶ heartbeat ─▶ templates ─▶ window per service
+ * metrics ──validate─┼─merge─▶ key by service ─▶ [signals-by-service] ─▶ classify logs ─▶ templates ─▶ window per service
  * logs ─────validate─┘                                                              └─▶ classified-logs   │ (on close)
  *                                                                                                          ▼
  *                                                    window-stats ◀─ degradation-changes ◀─ fault-events ◀─ health
@@ -115,7 +114,6 @@ public final class AnalyzerTopology {
                     .withValueSerde(serdes.inputsAsRead()));
         KStream<String, SignalAsRead> byService = keyed
             .processValues(() -> new ClassifyProcessor(config.classificationRules()), Named.as(Names.LOGS_CLASSIFY))
-            .processValues(HeartbeatProcessor::new, Named.as(Names.HEARTBEAT), Names.SERVICE_HEARTBEATS_STORE)
             .processValues(() -> new TemplateProcessor(config.templates(), config.templateLearningPeriod()),
                 Named.as(Names.TEMPLATES), Names.LOG_TEMPLATES_STORE);
 
@@ -128,7 +126,7 @@ public final class AnalyzerTopology {
                 Named.as(Names.SERVICE_WINDOWS_AGGREGATE), Names.SERVICE_WINDOWS_STORE, Names.SERVICE_HEARTBEATS_STORE)
             .process(() -> new HealthProcessor(config::healthRulesFor, config.livenessCheckInterval(), config.livenessReplayLag(),
                     config.queryHistory()),
-                Named.as(Names.HEALTH), Names.SERVICE_HEALTH_STORE, Names.SERVICE_HEARTBEATS_STORE,
+                Named.as(Names.HEALTH), Names.SERVICE_HEALTH_STORE, Names.SERVICE_HEARTBEATS_STORE, Names.SERVICE_WINDOWS_STORE,
                 Names.WINDOW_HISTORY_STORE, Names.FAULT_HISTORY_STORE);
 
         health.split(Named.as(Names.HEALTH_OUTPUT))

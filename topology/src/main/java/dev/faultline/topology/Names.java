@@ -29,8 +29,7 @@ public final class Names {
     public static final String SIGNALS_IN_PLACE = "signals-in-service-partition";
     /** The one repartition: {@code <application.id>-signals-by-service-repartition}. */
     public static final String SIGNALS_BY_SERVICE = "signals-by-service";
-    public static final String HEARTBEAT = "service-heartbeat";
-    /** Latest telemetry per service; changelog {@code <application.id>-service-heartbeats-changelog}. */
+    /** When each service was last seen, and its liveness; changelog {@code <application.id>-service-heartbeats-changelog}. */
     public static final String SERVICE_HEARTBEATS_STORE = "service-heartbeats";
     public static final String TEMPLATES = "log-templates-miner";
     /** Mined log templates per service; changelog {@code <application.id>-log-templates-changelog}. */

@@ -62,7 +62,7 @@ class BadInputAndRulesTest {
     void shouldDeadLetterARecordOfAnotherKindOnTheRepartitionTopicAndCarryOn() {
         String repartition = analyzer.config.applicationId() + "-" + Names.SIGNALS_BY_SERVICE + "-repartition";
         byte[] signal = new AnalyzerSerdes(analyzer.config.kafka()).signals().serializer()
-            .serialize(repartition, new Signal("payments", request().build()));
+            .serialize(repartition, new Signal("payments", request().build(), null));
         long before = DeadLetterMetrics.total(DeadLetterReason.DESERIALIZATION_ERROR);
 
         analyzer.raw(repartition, signal);

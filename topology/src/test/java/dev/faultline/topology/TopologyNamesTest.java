@@ -43,7 +43,7 @@ class TopologyNamesTest {
         assertThat(topics).containsExactly("faultline.classified-logs", "faultline.degradation-changes", "faultline.fault-events",
             "faultline.window-stats", "signals-by-service-repartition");
         assertThat(processors).contains("requests-source", "requests-validate", "metrics-source", "metrics-validate", "logs-source",
-            "logs-validate", "logs-classify", "signals-keyed-by-service", "service-heartbeat", "service-windows-aggregate",
+            "logs-validate", "logs-classify", "signals-keyed-by-service", "log-templates-miner", "service-windows-aggregate",
             "service-health-evaluator", "fault-events-sink", "degradation-changes-sink", "window-stats-sink", "classified-logs-sink")
             .allSatisfy(name -> assertThat(name).doesNotContain("KSTREAM").doesNotContain("KTABLE"));
     }

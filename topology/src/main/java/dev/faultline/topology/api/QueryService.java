@@ -32,7 +32,7 @@ import dev.faultline.schema.internal.LifecycleState;
 import dev.faultline.schema.internal.ServiceHealthState;
 import dev.faultline.schema.internal.TemplateRecord;
 import dev.faultline.topology.Names;
-import dev.faultline.topology.processors.HeartbeatProcessor;
+import dev.faultline.topology.processors.ServiceWindowsProcessor;
 import dev.faultline.topology.processors.ServiceHistory;
 import dev.faultline.topology.processors.TemplateProcessor;
 
@@ -64,7 +64,7 @@ public final class QueryService {
         try (KeyValueIterator<String, Heartbeat> all = heartbeats.all()) {
             while (all.hasNext()) {
                 KeyValue<String, Heartbeat> entry = all.next();
-                if (!entry.key.equals(HeartbeatProcessor.CLOCK_KEY)) {
+                if (!entry.key.equals(ServiceWindowsProcessor.CLOCK_KEY)) {
                     services.add(summary(entry.key, entry.value, health.get(entry.key)));
                 }
             }
@@ -79,7 +79,8 @@ public final class QueryService {
         ReadOnlyKeyValueStore<String, ServiceHealthState> health = store(Names.SERVICE_HEALTH_STORE, QueryableStoreTypes.keyValueStore(), p, stale);
         Heartbeat heartbeat = heartbeats.get(service);
         if (heartbeat == null) {
-            throw new ApiException(404, "no telemetry seen from service '" + ApiServer.printable(service) + "'");
+            throw new ApiException(404, "no telemetry seen from service '" + ApiServer.printable(service)
+                + "' as of the latest liveness check");
         }
         ServiceHealthState state = health.get(service);
         ObjectNode node = summary(service, heartbeat, state);

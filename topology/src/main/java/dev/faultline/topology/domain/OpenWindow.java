@@ -23,9 +23,18 @@ public final class OpenWindow {
         return new OpenWindow(ServiceWindow.empty());
     }
 
-    public OpenWindow add(Object signal) {
+    /** Adds a signal of event time {@code time} (epoch ms). */
+    public OpenWindow add(Object signal, long time) {
         ServiceWindow.add(accumulator, signal, sketches);
+        if (time > accumulator.getLastSeen()) {
+            accumulator.setLastSeen(time);
+        }
         return this;
+    }
+
+    /** The latest event time of the window's signals (epoch ms), -1 when it has none that says. */
+    public long lastSeen() {
+        return accumulator.getLastSeen();
     }
 
     /** The accumulator with every sketch encoded into it: what the store keeps. */

@@ -42,7 +42,7 @@ public final class ServiceWindow {
      */
     public static WindowAccumulator empty() {
         return new WindowAccumulator(0L, 0L, null, new HashMap<>(), new HashMap<>(), new HashMap<>(), new HashMap<>(), new HashMap<>(),
-            new ArrayList<>(), new HashMap<>(), new HashMap<>(), -1L);
+            new ArrayList<>(), new HashMap<>(), new HashMap<>(), -1L, -1L);
     }
 
     static OperationAccumulator emptyOperation() {

@@ -84,11 +84,11 @@ public final class ClassifyProcessor implements FixedKeyProcessor<String, InputR
     @Override
     public void process(FixedKeyRecord<String, InputRecord> record) {
         if (!(record.value().decoded() instanceof LogRecord log)) {
-            context.forward(record.withValue(new SignalAsRead(new Signal(record.key(), record.value().decoded()), record.value().bytes())));
+            context.forward(record.withValue(new SignalAsRead(new Signal(record.key(), record.value().decoded(), null), record.value().bytes())));
             return;
         }
         if (log.getSeverity().compareTo(LogSeverity.WARN) < 0) {
-            context.forward(record.withValue(new SignalAsRead(new Signal(log.getService(), log.getSeverity()), null)));
+            context.forward(record.withValue(new SignalAsRead(new Signal(log.getService(), log.getSeverity(), log.getTime()), null)));
             return;
         }
         Classification c = classifier.classify(log.getBody(), log.getAttributes());
@@ -107,6 +107,6 @@ public final class ClassifyProcessor implements FixedKeyProcessor<String, InputR
             .setBody(body.length() > MAX_BODY ? body.substring(0, MAX_BODY) : body)
             .setTraceId(log.getTraceId())
             .build();
-        context.forward(record.withValue(new SignalAsRead(new Signal(log.getService(), classified), null)));
+        context.forward(record.withValue(new SignalAsRead(new Signal(log.getService(), classified, null), null)));
     }
 }

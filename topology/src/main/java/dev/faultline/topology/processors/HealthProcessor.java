@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.utils.Bytes;
@@ -25,6 +26,7 @@ import dev.faultline.topology.Names;
 import dev.faultline.topology.domain.ClosedWindow;
 import dev.faultline.topology.domain.HealthRules;
 import dev.faultline.topology.domain.ServiceHealth;
+import dev.faultline.topology.stores.OpenWindowStore;
 
 /**
  * Applies the fault rules to each closed window of a service and forwards its statistics,
@@ -45,6 +47,7 @@ public final class HealthProcessor implements Processor<String, ClosedWindow, St
     private ProcessorContext<String, SpecificRecord> context;
     private KeyValueStore<String, ServiceHealthState> health;
     private KeyValueStore<String, Heartbeat> heartbeats;
+    private OpenWindowStore windows;
     private ServiceHistory<WindowStats> windowHistory;
     private ServiceHistory<FaultEvent> faultHistory;
 
@@ -61,6 +64,7 @@ public final class HealthProcessor implements Processor<String, ClosedWindow, St
         this.context = context;
         this.health = context.getStateStore(Names.SERVICE_HEALTH_STORE);
         this.heartbeats = context.getStateStore(Names.SERVICE_HEARTBEATS_STORE);
+        this.windows = context.getStateStore(Names.SERVICE_WINDOWS_STORE);
         this.windowHistory = new ServiceHistory<>(context.<KeyValueStore<Bytes, WindowStats>>getStateStore(Names.WINDOW_HISTORY_STORE), history);
         this.faultHistory = new ServiceHistory<>(context.<KeyValueStore<Bytes, FaultEvent>>getStateStore(Names.FAULT_HISTORY_STORE), history);
         context.schedule(checkInterval, PunctuationType.WALL_CLOCK_TIME, this::checkLiveness);
@@ -80,32 +84,49 @@ public final class HealthProcessor implements Processor<String, ClosedWindow, St
         health.put(record.key(), state);
     }
 
+    /**
+     * Brings each service's heartbeat up to date with its open windows (when it was last seen), and acts on the
+     * liveness changes since the last check.
+     */
     private void checkLiveness(long wallClock) {
-        Heartbeat clock = heartbeats.get(HeartbeatProcessor.CLOCK_KEY);
+        Heartbeat clock = heartbeats.get(ServiceWindowsProcessor.CLOCK_KEY);
         if (clock == null) {
             return;
         }
         long lag = Math.max(0, clock.getWallTime().toEpochMilli() - clock.getLastSeen().toEpochMilli());
         Instant now = lag > replayLag.toMillis() ? clock.getLastSeen() : Instant.ofEpochMilli(wallClock - lag);
+        Map<String, Long> seenInOpenWindows = windows.lastSeenByService();
+        // Heartbeats to write: last seen later in an open window, or liveness to change.
         List<KeyValue<String, Heartbeat>> changed = new ArrayList<>();
         try (KeyValueIterator<String, Heartbeat> all = heartbeats.all()) {
             while (all.hasNext()) {
                 KeyValue<String, Heartbeat> entry = all.next();
-                if (!entry.key.equals(HeartbeatProcessor.CLOCK_KEY)
-                    && ServiceHealth.livenessAt(now, entry.value.getLastSeen(), rulesFor.apply(entry.key).serviceDownTimeout())
-                        != entry.value.getLiveness()) {
+                Long seen = seenInOpenWindows.remove(entry.key);
+                if (seen != null && seen > entry.value.getLastSeen().toEpochMilli()) {
+                    changed.add(KeyValue.pair(entry.key, new Heartbeat(Instant.ofEpochMilli(seen), entry.value.getLiveness(), null)));
+                } else if (!entry.key.equals(ServiceWindowsProcessor.CLOCK_KEY) && livenessAt(now, entry) != entry.value.getLiveness()) {
                     changed.add(entry);
                 }
             }
         }
+        // Services seen in open windows only: alive until now says otherwise.
+        seenInOpenWindows.forEach((service, seen) ->
+            changed.add(KeyValue.pair(service, new Heartbeat(Instant.ofEpochMilli(seen), Liveness.ALIVE, null))));
         for (KeyValue<String, Heartbeat> entry : changed) {
-            ServiceHealthState state = stateOf(entry.key);
-            forward(entry.key, new ServiceHealth(state, rulesFor.apply(entry.key), AnalyzerVersion.VERSION)
-                .onClock(now, entry.value.getLastSeen()), now.toEpochMilli());
-            health.put(entry.key, state);
-            Liveness liveness = state.getLiveness();
+            Liveness liveness = entry.value.getLiveness();
+            if (livenessAt(now, entry) != liveness) {
+                ServiceHealthState state = stateOf(entry.key);
+                forward(entry.key, new ServiceHealth(state, rulesFor.apply(entry.key), AnalyzerVersion.VERSION)
+                    .onClock(now, entry.value.getLastSeen()), now.toEpochMilli());
+                health.put(entry.key, state);
+                liveness = state.getLiveness();
+            }
             heartbeats.put(entry.key, new Heartbeat(entry.value.getLastSeen(), liveness, null));
         }
+    }
+
+    private Liveness livenessAt(Instant now, KeyValue<String, Heartbeat> heartbeat) {
+        return ServiceHealth.livenessAt(now, heartbeat.value.getLastSeen(), rulesFor.apply(heartbeat.key).serviceDownTimeout());
     }
 
     private ServiceHealthState stateOf(String service) {

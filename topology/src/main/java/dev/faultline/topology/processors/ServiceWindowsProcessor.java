@@ -9,6 +9,7 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 import dev.faultline.schema.internal.Heartbeat;
+import dev.faultline.schema.internal.Liveness;
 import dev.faultline.topology.AnalyzerVersion;
 import dev.faultline.topology.Names;
 import dev.faultline.topology.SignalAsRead;
@@ -28,21 +29,29 @@ import dev.faultline.topology.stores.OpenWindowStore;
  * gives the same windows, and a window leaves the store only by being emitted. A record for
  * a window already emitted goes to the dead-letter topic, like any record that cannot be used.
  *
- * <p>Stream time is the latest event time this part of the topology has seen: the task clock
- * kept by {@link HeartbeatProcessor}, which is restored with the stores after a restart, so a
- * record is late or not whatever happened to the instance in between.
+ * <p>Stream time is the latest event time this part of the topology has seen: the task clock,
+ * kept in the heartbeats store under {@link #CLOCK_KEY} with the wall-clock time of the record
+ * that moved it (from which the health processor tells live traffic from a replay). It is
+ * restored with the stores after a restart, so a record is late or not whatever happened to
+ * the instance in between.
  *
  * <p>The task's open windows are in memory, written at each commit as snapshots or as a log
  * of their records ({@link OpenWindowStore}); closable windows are looked for only when close
- * time crosses a window end.
+ * time crosses a window end. When a service was last seen is its open windows' latest event
+ * time: it is written to its heartbeat when a window closes and at each liveness check
+ * ({@link HealthProcessor}), not per record. With many services nearly every record was the
+ * only one of its service in a commit, and its heartbeat a changelog record of its own.
  */
 public final class ServiceWindowsProcessor implements Processor<String, SignalAsRead, String, ClosedWindow> {
+    /** Reserved heartbeats key of the task clock; service names cannot contain control characters. */
+    public static final String CLOCK_KEY = "\u0000clock";
     private final long size;
     private final long grace;
     private ProcessorContext<String, ClosedWindow> context;
     private OpenWindowStore windows;
     private KeyValueStore<String, Heartbeat> heartbeats;
     private long streamTime = Long.MIN_VALUE;
+    private boolean clockRead;
     /** Close time at or after which another window may be closable; unknown after (re)start. */
     private long nextClose = Long.MIN_VALUE;
 
@@ -58,14 +67,21 @@ public final class ServiceWindowsProcessor implements Processor<String, SignalAs
         this.heartbeats = context.getStateStore(Names.SERVICE_HEARTBEATS_STORE);
         nextClose = Long.MIN_VALUE;
         streamTime = Long.MIN_VALUE;
+        clockRead = false;
     }
 
     @Override
     public void process(Record<String, SignalAsRead> record) {
-        if (streamTime == Long.MIN_VALUE) {
-            streamTime = heartbeats.get(HeartbeatProcessor.CLOCK_KEY).getLastSeen().toEpochMilli();
+        if (!clockRead) {
+            Heartbeat clock = heartbeats.get(CLOCK_KEY);
+            streamTime = clock == null ? Long.MIN_VALUE : clock.getLastSeen().toEpochMilli();
+            clockRead = true;
         }
-        streamTime = Math.max(streamTime, record.timestamp());
+        if (record.timestamp() > streamTime) {
+            streamTime = record.timestamp();
+            heartbeats.put(CLOCK_KEY, new Heartbeat(Instant.ofEpochMilli(streamTime), Liveness.ALIVE,
+                Instant.ofEpochMilli(context.currentSystemTimeMs())));
+        }
         long closeTime = streamTime - grace;
         if (closeTime >= nextClose) {
             emitClosed(closeTime);
@@ -78,7 +94,7 @@ public final class ServiceWindowsProcessor implements Processor<String, SignalAs
                 + Instant.ofEpochMilli(start) + ", " + Instant.ofEpochMilli(start + size) + "), emitted when stream time passed "
                 + Instant.ofEpochMilli(start + size + grace));
         }
-        windows.add(start, record.value().signal(), record.value().asRead());
+        windows.add(start, record.timestamp(), record.value().signal(), record.value().asRead());
     }
 
     /** Emits and removes every window that ended at or before {@code closeTime}, oldest first. */
@@ -87,8 +103,20 @@ public final class ServiceWindowsProcessor implements Processor<String, SignalAs
             return;
         }
         for (OpenWindowStore.Closing window : windows.removeStartingBy(closeTime - size)) {
+            keepLastSeen(window.service(), window.window().lastSeen());
             context.forward(new Record<>(window.service(), window.window().close(window.service(), Instant.ofEpochMilli(window.start()),
                 Instant.ofEpochMilli(window.start() + size), AnalyzerVersion.VERSION), window.start() + size));
+        }
+    }
+
+    /** Writes {@code lastSeen} to the service's heartbeat if later than the one there; a new service is alive. */
+    private void keepLastSeen(String service, long lastSeen) {
+        if (lastSeen < 0) {
+            return;
+        }
+        Heartbeat heartbeat = heartbeats.get(service);
+        if (heartbeat == null || lastSeen > heartbeat.getLastSeen().toEpochMilli()) {
+            heartbeats.put(service, new Heartbeat(Instant.ofEpochMilli(lastSeen), heartbeat == null ? Liveness.ALIVE : heartbeat.getLiveness(), null));
         }
     }
 }

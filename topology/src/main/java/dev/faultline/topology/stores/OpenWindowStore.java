@@ -27,6 +27,9 @@ import org.apache.kafka.streams.state.internals.WrappedStateStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.faultline.schema.ClassifiedLog;
+import dev.faultline.schema.MetricSample;
+import dev.faultline.schema.RequestEvent;
 import dev.faultline.schema.internal.Signal;
 import dev.faultline.schema.internal.WindowAccumulator;
 import dev.faultline.serde.AvroSerde;
@@ -137,10 +140,10 @@ public final class OpenWindowStore extends WrappedStateStore<KeyValueStore<Bytes
     }
 
     /**
-     * Adds {@code signal} to its service's window starting at {@code start}; {@code asRead}, if not null, is its
-     * payload's bytes as read (Confluent wire format), logged as they are.
+     * Adds {@code signal}, of event time {@code time}, to its service's window starting at {@code start}; {@code asRead},
+     * if not null, is its payload's bytes as read (Confluent wire format), logged as they are.
      */
-    public void add(long start, Signal signal, byte[] asRead) {
+    public void add(long start, long time, Signal signal, byte[] asRead) {
         load();
         Map<String, Entry> windows = open.computeIfAbsent(start, s -> new HashMap<>());
         Entry entry = windows.get(signal.getService());
@@ -148,7 +151,7 @@ public final class OpenWindowStore extends WrappedStateStore<KeyValueStore<Bytes
             entry = new Entry(start, signal.getService(), OpenWindow.empty());
             windows.put(entry.service, entry);
         }
-        entry.window.add(signal.getPayload());
+        entry.window.add(signal.getPayload(), time);
         entry.unwritten++;
         if (unwritten == unwrittenWindows.length) {
             unwrittenWindows = Arrays.copyOf(unwrittenWindows, 2 * unwritten);
@@ -159,6 +162,23 @@ public final class OpenWindowStore extends WrappedStateStore<KeyValueStore<Bytes
         if (++unwritten > MAX_UNWRITTEN_SIGNALS) {
             writeUnwritten();
         }
+    }
+
+    /**
+     * The latest event time (epoch ms) of each service's open windows: when it was last seen, unless a window it was
+     * seen in has closed since.
+     */
+    public Map<String, Long> lastSeenByService() {
+        load();
+        Map<String, Long> lastSeen = new HashMap<>();
+        for (Map<String, Entry> windows : open.values()) {
+            for (Entry entry : windows.values()) {
+                if (entry.window.lastSeen() >= 0) {
+                    lastSeen.merge(entry.service, entry.window.lastSeen(), Math::max);
+                }
+            }
+        }
+        return lastSeen;
     }
 
     /** Removes the windows starting at or before {@code lastStart}, stored ones included: by start, then service. */
@@ -301,16 +321,30 @@ public final class OpenWindowStore extends WrappedStateStore<KeyValueStore<Bytes
                         byte[] bytes = new byte[ByteUtils.readUnsignedVarint(signals)];
                         signals.get(bytes);
                         SpecificRecord logged = loggedSignals.deserialize(signalTopic, bytes);
-                        Signal signal = logged instanceof Signal s ? s : new Signal(InputRecord.serviceOf(logged), logged);
+                        Signal signal = logged instanceof Signal s ? s : new Signal(InputRecord.serviceOf(logged), logged, null);
                         Entry entry = windows.computeIfAbsent(signal.getService(), service -> new Entry(start, service, OpenWindow.empty()));
                         if (entry.window.loggedThrough() < sequence) {
-                            entry.window.add(signal.getPayload());
+                            entry.window.add(signal.getPayload(), eventTime(signal));
                         }
                     }
                 }
             }
         }
         loaded = true;
+    }
+
+    /** A logged signal's event time: its own, else its payload's; -1 for a log below WARN logged by an earlier version. */
+    private static long eventTime(Signal signal) {
+        if (signal.getTime() != null) {
+            return signal.getTime().toEpochMilli();
+        }
+        if (signal.getPayload() instanceof RequestEvent request) {
+            return request.getStartTime().toEpochMilli();
+        }
+        if (signal.getPayload() instanceof MetricSample sample) {
+            return sample.getTime().toEpochMilli();
+        }
+        return signal.getPayload() instanceof ClassifiedLog log ? log.getEventTime().toEpochMilli() : -1;
     }
 
     /** As {@link ByteUtils#readUnsignedVarint} reads it. */

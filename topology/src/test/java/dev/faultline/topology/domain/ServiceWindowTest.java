@@ -72,11 +72,11 @@ class ServiceWindowTest {
     void shouldStoreAnOpenWindowsSketchesAsTheyAreWhenEncodedAgainAfterSomeChanged() {
         OpenWindow open = OpenWindow.empty();
         for (int i = 1; i <= 50; i++) {
-            open.add(request(i % 2 == 0 ? "GET /fast" : "GET /slow", i));
+            open.add(request(i % 2 == 0 ? "GET /fast" : "GET /slow", i), T0.toEpochMilli() + i);
         }
         open.encoded();
         for (int i = 51; i <= 80; i++) {
-            open.add(request("GET /fast", i));
+            open.add(request("GET /fast", i), T0.toEpochMilli() + i);
         }
 
         ClosedWindow stored = new OpenWindow(open.encoded()).close("api", T0, T0.plusSeconds(60), "v");

@@ -18,6 +18,7 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.Stores;
 import org.junit.jupiter.api.Test;
 
+import dev.faultline.schema.LogSeverity;
 import dev.faultline.schema.RequestEvent;
 import dev.faultline.schema.internal.Signal;
 import dev.faultline.serde.SerdeConfig;
@@ -64,8 +65,8 @@ class OpenWindowStoreTest {
     private void add(OpenWindowStore store, long start, String service, int requests, boolean commit, boolean asRead) {
         for (int i = 0; i < requests; i++) {
             RequestEvent request = request(service, 10 + i * 7, Instant.ofEpochMilli(start + i));
-            Signal signal = new Signal(service, request);
-            store.add(start, signal, asRead ? serdes.requests().serializer().serialize("requests", request) : null);
+            Signal signal = new Signal(service, request, null);
+            store.add(start, request.getStartTime().toEpochMilli(), signal, asRead ? serdes.requests().serializer().serialize("requests", request) : null);
             if (commit) {
                 committed.computeIfAbsent(start + "/" + service, k -> new ArrayList<>()).add(signal);
             }
@@ -76,7 +77,7 @@ class OpenWindowStoreTest {
         Map<String, ClosedWindow> windows = new LinkedHashMap<>();
         committed.forEach((key, signals) -> {
             OpenWindow window = OpenWindow.empty();
-            signals.forEach(signal -> window.add(signal.getPayload()));
+            signals.forEach(signal -> window.add(signal.getPayload(), ((RequestEvent) signal.getPayload()).getStartTime().toEpochMilli()));
             long start = Long.parseLong(key.substring(0, key.indexOf('/')));
             windows.put(key, closed(start, key.substring(key.indexOf('/') + 1), window));
         });
@@ -160,5 +161,22 @@ class OpenWindowStoreTest {
         store.flushCache();
         assertThat(stored(store)).as("only W2's segment is left").hasSize(1);
         assertThat(removeAll(restoredFrom(store))).containsOnlyKeys(W2 + "/b");
+    }
+
+    @Test
+    void shouldRestoreWhenEachServiceWasLastSeenFromSnapshotsAndLogsBelowWarnInSegments() {
+        OpenWindowStore store = store();
+        add(store, W1, "hot", 20, true);
+        add(store, W1, "quiet", 1, true);
+        add(store, W2, "quiet", 2, true, true);
+        store.flushCache();
+        // After hot's snapshot, a log below WARN: it carries no time of its own but its signal's.
+        store.add(W1, W1 + 30_000, new Signal("hot", LogSeverity.INFO, Instant.ofEpochMilli(W1 + 30_000)), null);
+        store.flushCache();
+        store.add(W2, W2 + 50_000, new Signal("quiet", LogSeverity.DEBUG, Instant.ofEpochMilli(W2 + 50_000)), null);
+
+        assertThat(store.lastSeenByService()).isEqualTo(Map.of("hot", W1 + 30_000, "quiet", W2 + 50_000));
+        assertThat(restoredFrom(store).lastSeenByService()).as("the last log was not committed")
+            .isEqualTo(Map.of("hot", W1 + 30_000, "quiet", W2 + 1));
     }
 }
