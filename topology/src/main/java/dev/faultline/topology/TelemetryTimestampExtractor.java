@@ -5,6 +5,7 @@ import java.time.Instant;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.streams.processor.TimestampExtractor;
 
+import dev.faultline.schema.ClassifiedLog;
 import dev.faultline.schema.LogRecord;
 import dev.faultline.schema.MetricSample;
 import dev.faultline.schema.RequestEvent;
@@ -21,7 +22,8 @@ public final class TelemetryTimestampExtractor implements TimestampExtractor {
         return time != null && time.toEpochMilli() >= 0 ? time.toEpochMilli() : record.timestamp();
     }
 
-    private static Instant eventTime(Object value) {
+    /** When a record happened: a request's start, a sample's, log's or classified log's time; null for anything else. */
+    public static Instant eventTime(Object value) {
         if (value instanceof InputRecord input) {
             return eventTime(input.decoded());
         }
@@ -33,6 +35,9 @@ public final class TelemetryTimestampExtractor implements TimestampExtractor {
         }
         if (value instanceof LogRecord log) {
             return log.getTime();
+        }
+        if (value instanceof ClassifiedLog log) {
+            return log.getEventTime();
         }
         return null;
     }

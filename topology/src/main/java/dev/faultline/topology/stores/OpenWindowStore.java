@@ -3,6 +3,7 @@ package dev.faultline.topology.stores;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -27,13 +28,11 @@ import org.apache.kafka.streams.state.internals.WrappedStateStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import dev.faultline.schema.ClassifiedLog;
-import dev.faultline.schema.MetricSample;
-import dev.faultline.schema.RequestEvent;
 import dev.faultline.schema.internal.Signal;
 import dev.faultline.schema.internal.WindowAccumulator;
 import dev.faultline.serde.AvroSerde;
 import dev.faultline.topology.InputRecord;
+import dev.faultline.topology.TelemetryTimestampExtractor;
 import dev.faultline.topology.domain.OpenWindow;
 
 /**
@@ -335,16 +334,8 @@ public final class OpenWindowStore extends WrappedStateStore<KeyValueStore<Bytes
 
     /** A logged signal's event time: its own, else its payload's; -1 for a log below WARN logged by an earlier version. */
     private static long eventTime(Signal signal) {
-        if (signal.getTime() != null) {
-            return signal.getTime().toEpochMilli();
-        }
-        if (signal.getPayload() instanceof RequestEvent request) {
-            return request.getStartTime().toEpochMilli();
-        }
-        if (signal.getPayload() instanceof MetricSample sample) {
-            return sample.getTime().toEpochMilli();
-        }
-        return signal.getPayload() instanceof ClassifiedLog log ? log.getEventTime().toEpochMilli() : -1;
+        Instant time = signal.getTime() != null ? signal.getTime() : TelemetryTimestampExtractor.eventTime(signal.getPayload());
+        return time == null ? -1 : time.toEpochMilli();
     }
 
     /** As {@link ByteUtils#readUnsignedVarint} reads it. */
