@@ -102,26 +102,25 @@ public final class HealthProcessor implements Processor<String, ClosedWindow, St
             while (all.hasNext()) {
                 KeyValue<String, Heartbeat> entry = all.next();
                 Long seen = seenInOpenWindows.remove(entry.key);
-                if (seen != null && seen > entry.value.getLastSeen().toEpochMilli()) {
-                    changed.add(KeyValue.pair(entry.key, new Heartbeat(Instant.ofEpochMilli(seen), entry.value.getLiveness(), null)));
+                if (seen != null && ServiceWindowsProcessor.seenLater(entry.value, seen)) {
+                    changed.add(KeyValue.pair(entry.key, ServiceWindowsProcessor.seenAt(entry.value, seen)));
                 } else if (!entry.key.equals(ServiceWindowsProcessor.CLOCK_KEY) && livenessAt(now, entry) != entry.value.getLiveness()) {
                     changed.add(entry);
                 }
             }
         }
         // Services seen in open windows only: alive until now says otherwise.
-        seenInOpenWindows.forEach((service, seen) ->
-            changed.add(KeyValue.pair(service, new Heartbeat(Instant.ofEpochMilli(seen), Liveness.ALIVE, null))));
+        seenInOpenWindows.forEach((service, seen) -> changed.add(KeyValue.pair(service, ServiceWindowsProcessor.seenAt(null, seen))));
         for (KeyValue<String, Heartbeat> entry : changed) {
-            Liveness liveness = entry.value.getLiveness();
-            if (livenessAt(now, entry) != liveness) {
+            Heartbeat heartbeat = entry.value;
+            if (livenessAt(now, entry) != heartbeat.getLiveness()) {
                 ServiceHealthState state = stateOf(entry.key);
                 forward(entry.key, new ServiceHealth(state, rulesFor.apply(entry.key), AnalyzerVersion.VERSION)
-                    .onClock(now, entry.value.getLastSeen()), now.toEpochMilli());
+                    .onClock(now, heartbeat.getLastSeen()), now.toEpochMilli());
                 health.put(entry.key, state);
-                liveness = state.getLiveness();
+                heartbeat = new Heartbeat(heartbeat.getLastSeen(), state.getLiveness(), null);
             }
-            heartbeats.put(entry.key, new Heartbeat(entry.value.getLastSeen(), liveness, null));
+            heartbeats.put(entry.key, heartbeat);
         }
     }
 

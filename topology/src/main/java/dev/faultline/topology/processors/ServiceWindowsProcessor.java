@@ -109,14 +109,21 @@ public final class ServiceWindowsProcessor implements Processor<String, SignalAs
         }
     }
 
-    /** Writes {@code lastSeen} to the service's heartbeat if later than the one there; a new service is alive. */
+    /** Writes {@code lastSeen} to the service's heartbeat if later than the one there. */
     private void keepLastSeen(String service, long lastSeen) {
-        if (lastSeen < 0) {
-            return;
-        }
         Heartbeat heartbeat = heartbeats.get(service);
-        if (heartbeat == null || lastSeen > heartbeat.getLastSeen().toEpochMilli()) {
-            heartbeats.put(service, new Heartbeat(Instant.ofEpochMilli(lastSeen), heartbeat == null ? Liveness.ALIVE : heartbeat.getLiveness(), null));
+        if (seenLater(heartbeat, lastSeen)) {
+            heartbeats.put(service, seenAt(heartbeat, lastSeen));
         }
+    }
+
+    /** Whether {@code lastSeen} (epoch ms, -1: unknown) is later than {@code heartbeat}'s, or it has none. */
+    static boolean seenLater(Heartbeat heartbeat, long lastSeen) {
+        return lastSeen >= 0 && (heartbeat == null || lastSeen > heartbeat.getLastSeen().toEpochMilli());
+    }
+
+    /** {@code heartbeat} (null: none yet) last seen at {@code lastSeen}; a new service is alive. */
+    static Heartbeat seenAt(Heartbeat heartbeat, long lastSeen) {
+        return new Heartbeat(Instant.ofEpochMilli(lastSeen), heartbeat == null ? Liveness.ALIVE : heartbeat.getLiveness(), null);
     }
 }
