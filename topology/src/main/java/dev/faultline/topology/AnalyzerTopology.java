@@ -114,7 +114,7 @@ public final class AnalyzerTopology {
                     .withValueSerde(serdes.inputsAsRead()));
         KStream<String, SignalAsRead> byService = keyed
             .processValues(() -> new ClassifyProcessor(config.classificationRules()), Named.as(Names.LOGS_CLASSIFY))
-            .processValues(() -> new TemplateProcessor(config.templates(), config.templateLearningPeriod()),
+            .processValues(() -> new TemplateProcessor(config.templates(), config.templateLearningPeriod(), config.templateCachedServices()),
                 Named.as(Names.TEMPLATES), Names.LOG_TEMPLATES_STORE);
 
         byService.filter((service, signal) -> signal.signal().getPayload() instanceof ClassifiedLog, Named.as(Names.CLASSIFIED_LOGS_ONLY))

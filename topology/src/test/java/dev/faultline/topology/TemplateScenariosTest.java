@@ -22,7 +22,9 @@ class TemplateScenariosTest {
     private static final String[] WORDS = {"order", "payment", "ledger", "quota", "refund", "invoice", "coupon", "basket",
         "tax", "shipment", "voucher", "wallet", "merchant", "rebate", "receipt"};
 
+    private static final int CACHED_SERVICES = 100;
     private final AnalyzerDriver analyzer = new AnalyzerDriver(Map.of(
+        "analyzer.templates.cached-services", String.valueOf(CACHED_SERVICES),
         "analyzer.templates.learning-period.ms", "300000",
         "analyzer.rule.new-error-pattern.quiet.ms", "180000"), AnalyzerDriver.T0);
 
@@ -142,7 +144,7 @@ class TemplateScenariosTest {
 
     /** An error log at 0:02 from each of more services than a task keeps template trees in memory for. */
     private void logFromMoreServicesThanTreesAreKeptFor() {
-        for (int i = 0; i <= dev.faultline.topology.processors.TemplateProcessor.MAX_MINERS; i++) {
+        for (int i = 0; i <= CACHED_SERVICES; i++) {
             analyzer.log("svc-" + i, LogSeverity.ERROR, "disk quota exceeded on volume " + i, at(0, 2));
         }
     }

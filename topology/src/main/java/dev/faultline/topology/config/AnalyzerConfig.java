@@ -45,6 +45,7 @@ public record AnalyzerConfig(
     Duration queryHistory,
     MinerSettings templates,
     Duration templateLearningPeriod,
+    int templateCachedServices,
     HttpSettings http,
     AlertmanagerSettings alertmanager,
     Map<String, Object> kafka) {
@@ -75,6 +76,7 @@ public record AnalyzerConfig(
     public static final String TEMPLATES_MAX = "analyzer.templates.max-per-service";
     public static final String TEMPLATES_SIMILARITY = "analyzer.templates.similarity";
     public static final String TEMPLATES_MASKS_FILE = "analyzer.templates.masks-file";
+    public static final String TEMPLATES_CACHED_SERVICES = "analyzer.templates.cached-services";
     public static final String HTTP_PORT = "analyzer.http.port";
     public static final String HTTP_BIND = "analyzer.http.bind";
     public static final String HTTP_ADVERTISED_HOST = "analyzer.http.advertised-host";
@@ -139,6 +141,7 @@ public record AnalyzerConfig(
         d.put(TEMPLATES_MAX, "1000");
         d.put(TEMPLATES_SIMILARITY, "0.5");
         d.put(TEMPLATES_MASKS_FILE, "");
+        d.put(TEMPLATES_CACHED_SERVICES, "10000");
         d.put(HTTP_PORT, "8080");
         d.put(HTTP_BIND, "0.0.0.0");
         d.put(HTTP_ADVERTISED_HOST, "");
@@ -242,6 +245,7 @@ public record AnalyzerConfig(
             Duration.ofMillis(number(get, QUERY_HISTORY_MS, 60_000, 86_400_000L * 90)),
             templates(get),
             Duration.ofMillis(number(get, TEMPLATES_LEARNING_MS, 0, 86_400_000L * 30)),
+            (int) number(get, TEMPLATES_CACHED_SERVICES, 100, 10_000_000),
             HttpSettings.from(get),
             AlertmanagerSettings.from(get),
             Map.copyOf(kafka));

@@ -31,17 +31,18 @@ import dev.faultline.topology.domain.templates.TemplateMiner;
  * {@link dev.faultline.topology.stores.WriteBehindKeyValueStore}, so a template seen many times
  * between two commits is serialized and written once); a service's tree is rebuilt from its records on first use after a restart or a
  * rebalance, so no record ever carries a whole tree. Trees are kept in memory for the
- * {@value #MAX_MINERS} services of the task that logged last; another service's tree is
- * rebuilt from the store when it logs again, so memory does not grow with the number of services.
+ * {@code cachedServices} services of the task that logged last (about 5 KB each); another
+ * service's tree is rebuilt from the store when it logs again, so memory does not grow with
+ * the number of services. With more services per task than that, most logs pay a rebuild
+ * (a range read of the store) and the evicted trees load the collector.
  */
 public final class TemplateProcessor implements FixedKeyProcessor<String, SignalAsRead, SignalAsRead> {
     static final char SEPARATOR = '\u0000';
     private static final int MAX_LINE = 1_000;
-    public static final int MAX_MINERS = 10_000;
 
     private final MinerSettings settings;
     private final Duration learningPeriod;
-    private final Map<String, ServiceTemplates> services = new DecodedCopies<>(MAX_MINERS);
+    private final Map<String, ServiceTemplates> services;
     private FixedKeyProcessorContext<String, SignalAsRead> context;
     private KeyValueStore<String, TemplateRecord> store;
 
@@ -59,9 +60,10 @@ public final class TemplateProcessor implements FixedKeyProcessor<String, Signal
         }
     }
 
-    public TemplateProcessor(MinerSettings settings, Duration learningPeriod) {
+    public TemplateProcessor(MinerSettings settings, Duration learningPeriod, int cachedServices) {
         this.settings = settings;
         this.learningPeriod = learningPeriod;
+        this.services = new DecodedCopies<>(cachedServices);
     }
 
     public static String key(String service, String templateId) {

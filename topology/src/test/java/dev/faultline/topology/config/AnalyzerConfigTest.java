@@ -84,6 +84,7 @@ class AnalyzerConfigTest {
         "analyzer.service.payments.cpu-overload.threshold|high|analyzer.service.payments.cpu-overload.threshold=high is invalid: a number in [0.0, 1.0]",
         "analyzer.rocksdb.memory.bytes|1024|analyzer.rocksdb.memory.bytes=1024 is invalid: a whole number in [16777216, 68719476736]",
         "analyzer.state.write-behind.max-keys|0|analyzer.state.write-behind.max-keys=0 is invalid: a whole number in [1, 10000000]",
+        "analyzer.templates.cached-services|50|analyzer.templates.cached-services=50 is invalid: a whole number in [100, 10000000]",
     })
     void shouldNameTheKeyValueAndAcceptedRangeOfABadSetting(String key, String value, String message) {
         Map<String, String> settings = minimal();
