@@ -35,6 +35,7 @@ import dev.faultline.topology.Names;
 import dev.faultline.topology.processors.ServiceWindowsProcessor;
 import dev.faultline.topology.processors.ServiceHistory;
 import dev.faultline.topology.processors.TemplateProcessor;
+import dev.faultline.topology.stores.OpenWindowStore;
 
 /**
  * Reads this instance's state stores. List reads cover the partitions this instance is
@@ -60,12 +61,13 @@ public final class QueryService {
     public ArrayNode localServices() {
         ReadOnlyKeyValueStore<String, Heartbeat> heartbeats = store(Names.SERVICE_HEARTBEATS_STORE, QueryableStoreTypes.keyValueStore(), Optional.empty());
         ReadOnlyKeyValueStore<String, ServiceHealthState> health = store(Names.SERVICE_HEALTH_STORE, QueryableStoreTypes.keyValueStore(), Optional.empty());
+        Map<String, Long> seenInOpenWindows = store(Names.SERVICE_WINDOWS_STORE, OpenWindowStore.LAST_SEEN, Optional.empty()).all();
         ArrayNode services = AvroJson.MAPPER.createArrayNode();
         try (KeyValueIterator<String, Heartbeat> all = heartbeats.all()) {
             while (all.hasNext()) {
                 KeyValue<String, Heartbeat> entry = all.next();
                 if (!entry.key.equals(ServiceWindowsProcessor.CLOCK_KEY)) {
-                    services.add(summary(entry.key, entry.value, health.get(entry.key)));
+                    services.add(summary(entry.key, entry.value, seenInOpenWindows.get(entry.key), health.get(entry.key)));
                 }
             }
         }
@@ -83,7 +85,7 @@ public final class QueryService {
                 + "' as of the latest liveness check");
         }
         ServiceHealthState state = health.get(service);
-        ObjectNode node = summary(service, heartbeat, state);
+        ObjectNode node = summary(service, heartbeat, store(Names.SERVICE_WINDOWS_STORE, OpenWindowStore.LAST_SEEN, p, stale).of(service), state);
         ArrayNode faults = node.putArray("faults");
         if (state != null) {
             active(state).forEach(f -> faults.add(fault(state.getService(), f)));
@@ -175,12 +177,20 @@ public final class QueryService {
         return node;
     }
 
-    private static ObjectNode summary(String service, Heartbeat heartbeat, ServiceHealthState state) {
+    /**
+     * A service's summary; when it was last seen is its heartbeat's time or, if later, {@code seenInOpenWindows} (epoch
+     * ms, null: none), both as of the latest liveness check: a check writes a heartbeat only when liveness changes.
+     */
+    private static ObjectNode summary(String service, Heartbeat heartbeat, Long seenInOpenWindows, ServiceHealthState state) {
         ObjectNode node = AvroJson.MAPPER.createObjectNode();
         node.put("service", service);
         node.put("level", state == null ? "NONE" : state.getLevel().name());
         node.put("liveness", heartbeat.getLiveness().name());
-        node.put("lastSeen", heartbeat.getLastSeen().toString());
+        Instant lastSeen = heartbeat.getLastSeen();
+        if (seenInOpenWindows != null && seenInOpenWindows > lastSeen.toEpochMilli()) {
+            lastSeen = Instant.ofEpochMilli(seenInOpenWindows);
+        }
+        node.put("lastSeen", lastSeen.toString());
         node.put("activeFaults", state == null ? 0 : active(state).size());
         String worst = state == null ? null : active(state).stream().map(FaultLifecycleState::getEmittedSeverity)
             .filter(s -> s != null).sorted().map(Enum::name).findFirst().orElse(null);

@@ -3,6 +3,7 @@ package dev.faultline.topology.processors;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -85,8 +86,10 @@ public final class HealthProcessor implements Processor<String, ClosedWindow, St
     }
 
     /**
-     * Brings each service's heartbeat up to date with its open windows (when it was last seen), and acts on the
-     * liveness changes since the last check.
+     * Decides each service's liveness from when it was last seen, in its heartbeat or its open windows, and acts on the
+     * changes. A heartbeat is written only when its liveness changes or the service has none yet: the open windows
+     * hold later last-seen times durably, and with 100,000 services writing them all at every check cost a changelog
+     * record per service and check. The query API reads them from the windows ({@link OpenWindowStore#LAST_SEEN}).
      */
     private void checkLiveness(long wallClock) {
         Heartbeat clock = heartbeats.get(ServiceWindowsProcessor.CLOCK_KEY);
@@ -95,25 +98,27 @@ public final class HealthProcessor implements Processor<String, ClosedWindow, St
         }
         long lag = Math.max(0, clock.getWallTime().toEpochMilli() - clock.getLastSeen().toEpochMilli());
         Instant now = lag > replayLag.toMillis() ? clock.getLastSeen() : Instant.ofEpochMilli(wallClock - lag);
-        Map<String, Long> seenInOpenWindows = windows.lastSeenByService();
-        // Heartbeats to write: last seen later in an open window, or liveness to change.
+        Map<String, Long> seenInOpenWindows = windows.publishLastSeen();
+        Map<String, Long> withoutHeartbeat = new HashMap<>(seenInOpenWindows);
         List<KeyValue<String, Heartbeat>> changed = new ArrayList<>();
         try (KeyValueIterator<String, Heartbeat> all = heartbeats.all()) {
             while (all.hasNext()) {
                 KeyValue<String, Heartbeat> entry = all.next();
-                Long seen = seenInOpenWindows.remove(entry.key);
-                if (seen != null && ServiceWindowsProcessor.seenLater(entry.value, seen)) {
-                    changed.add(KeyValue.pair(entry.key, ServiceWindowsProcessor.seenAt(entry.value, seen)));
-                } else if (!entry.key.equals(ServiceWindowsProcessor.CLOCK_KEY) && livenessAt(now, entry) != entry.value.getLiveness()) {
-                    changed.add(entry);
+                if (!entry.key.equals(ServiceWindowsProcessor.CLOCK_KEY)) {
+                    Long seen = withoutHeartbeat.remove(entry.key);
+                    Heartbeat heartbeat = seen != null && ServiceWindowsProcessor.seenLater(entry.value, seen)
+                        ? ServiceWindowsProcessor.seenAt(entry.value, seen) : entry.value;
+                    if (livenessAt(now, entry.key, heartbeat) != heartbeat.getLiveness()) {
+                        changed.add(KeyValue.pair(entry.key, heartbeat));
+                    }
                 }
             }
         }
-        // Services seen in open windows only: alive until now says otherwise.
-        seenInOpenWindows.forEach((service, seen) -> changed.add(KeyValue.pair(service, ServiceWindowsProcessor.seenAt(null, seen))));
+        // Services seen in open windows only get their first heartbeat: alive until now says otherwise.
+        withoutHeartbeat.forEach((service, seen) -> changed.add(KeyValue.pair(service, ServiceWindowsProcessor.seenAt(null, seen))));
         for (KeyValue<String, Heartbeat> entry : changed) {
             Heartbeat heartbeat = entry.value;
-            if (livenessAt(now, entry) != heartbeat.getLiveness()) {
+            if (livenessAt(now, entry.key, heartbeat) != heartbeat.getLiveness()) {
                 ServiceHealthState state = stateOf(entry.key);
                 forward(entry.key, new ServiceHealth(state, rulesFor.apply(entry.key), AnalyzerVersion.VERSION)
                     .onClock(now, heartbeat.getLastSeen()), now.toEpochMilli());
@@ -124,8 +129,8 @@ public final class HealthProcessor implements Processor<String, ClosedWindow, St
         }
     }
 
-    private Liveness livenessAt(Instant now, KeyValue<String, Heartbeat> heartbeat) {
-        return ServiceHealth.livenessAt(now, heartbeat.value.getLastSeen(), rulesFor.apply(heartbeat.key).serviceDownTimeout());
+    private Liveness livenessAt(Instant now, String service, Heartbeat heartbeat) {
+        return ServiceHealth.livenessAt(now, heartbeat.getLastSeen(), rulesFor.apply(service).serviceDownTimeout());
     }
 
     private ServiceHealthState stateOf(String service) {

@@ -38,9 +38,10 @@ import dev.faultline.topology.stores.OpenWindowStore;
  * <p>The task's open windows are in memory, written at each commit as snapshots or as a log
  * of their records ({@link OpenWindowStore}); closable windows are looked for only when close
  * time crosses a window end. When a service was last seen is its open windows' latest event
- * time: it is written to its heartbeat when a window closes and at each liveness check
- * ({@link HealthProcessor}), not per record. With many services nearly every record was the
- * only one of its service in a commit, and its heartbeat a changelog record of its own.
+ * time: it is written to its heartbeat when a window closes and when a liveness check
+ * ({@link HealthProcessor}) first sees the service or changes its liveness, not per record.
+ * With many services nearly every record was the only one of its service in a commit, and its
+ * heartbeat a changelog record of its own.
  */
 public final class ServiceWindowsProcessor implements Processor<String, SignalAsRead, String, ClosedWindow> {
     /** Reserved heartbeats key of the task clock; service names cannot contain control characters. */

@@ -6,11 +6,13 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.TreeMap;
+import java.util.function.Supplier;
 
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.errors.SerializationException;
@@ -22,7 +24,9 @@ import org.apache.kafka.streams.processor.StateStore;
 import org.apache.kafka.streams.processor.StateStoreContext;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.QueryableStoreType;
 import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.internals.StateStoreProvider;
 import org.apache.kafka.streams.state.internals.WrappedStateStore;
 
 import org.slf4j.Logger;
@@ -91,6 +95,8 @@ public final class OpenWindowStore extends WrappedStateStore<KeyValueStore<Bytes
     private int unwritten;
     private long nextSequence;
     private boolean loaded;
+    /** The latest {@link #publishLastSeen}, read by query threads. */
+    private volatile Map<String, Long> published = Map.of();
     private String snapshotTopic;
     private String signalTopic;
 
@@ -165,9 +171,9 @@ public final class OpenWindowStore extends WrappedStateStore<KeyValueStore<Bytes
 
     /**
      * The latest event time (epoch ms) of each service's open windows: when it was last seen, unless a window it was
-     * seen in has closed since.
+     * seen in has closed since. Published for interactive queries ({@link #LAST_SEEN}) too.
      */
-    public Map<String, Long> lastSeenByService() {
+    public Map<String, Long> publishLastSeen() {
         load();
         Map<String, Long> lastSeen = new HashMap<>();
         for (Map<String, Entry> windows : open.values()) {
@@ -177,7 +183,62 @@ public final class OpenWindowStore extends WrappedStateStore<KeyValueStore<Bytes
                 }
             }
         }
-        return lastSeen;
+        published = Collections.unmodifiableMap(lastSeen);
+        return published;
+    }
+
+    /** The stores themselves, as Kafka Streams hands them to {@link #LAST_SEEN}. */
+    private static final QueryableStoreType<OpenWindowStore> TASK_STORES = new QueryableStoreType<>() {
+        @Override
+        public boolean accepts(StateStore store) {
+            return store instanceof OpenWindowStore;
+        }
+
+        @Override
+        public OpenWindowStore create(StateStoreProvider provider, String storeName) {
+            throw new UnsupportedOperationException("query " + storeName + " with OpenWindowStore.LAST_SEEN");
+        }
+    };
+
+    /** Interactive queries of when services were last seen, over the stores of the tasks a query covers. */
+    public static final QueryableStoreType<LastSeen> LAST_SEEN = new QueryableStoreType<>() {
+        @Override
+        public boolean accepts(StateStore store) {
+            return TASK_STORES.accepts(store);
+        }
+
+        @Override
+        public LastSeen create(StateStoreProvider provider, String storeName) {
+            return new LastSeen(() -> provider.stores(storeName, TASK_STORES));
+        }
+    };
+
+    /** When services were last seen in open windows, as of each task's latest liveness check. */
+    public static final class LastSeen {
+        private final Supplier<List<OpenWindowStore>> stores;
+
+        LastSeen(Supplier<List<OpenWindowStore>> stores) {
+            this.stores = stores;
+        }
+
+        /** The service's time (epoch ms), or null when no open window has seen it. */
+        public Long of(String service) {
+            Long latest = null;
+            for (OpenWindowStore store : stores.get()) {
+                Long seen = store.published.get(service);
+                if (seen != null && (latest == null || seen > latest)) {
+                    latest = seen;
+                }
+            }
+            return latest;
+        }
+
+        /** Every service's time (epoch ms). */
+        public Map<String, Long> all() {
+            Map<String, Long> all = new HashMap<>();
+            stores.get().forEach(store -> store.published.forEach((service, seen) -> all.merge(service, seen, Math::max)));
+            return all;
+        }
     }
 
     /** Removes the windows starting at or before {@code lastStart}, stored ones included: by start, then service. */
@@ -229,6 +290,7 @@ public final class OpenWindowStore extends WrappedStateStore<KeyValueStore<Bytes
 
     private void forget() {
         open.clear();
+        published = Map.of();
         forgetUnwrittenFrom(0);
         nextSequence = 0;
         loaded = false;

@@ -175,8 +175,8 @@ class OpenWindowStoreTest {
         store.flushCache();
         store.add(W2, W2 + 50_000, new Signal("quiet", LogSeverity.DEBUG, Instant.ofEpochMilli(W2 + 50_000)), null);
 
-        assertThat(store.lastSeenByService()).isEqualTo(Map.of("hot", W1 + 30_000, "quiet", W2 + 50_000));
-        assertThat(restoredFrom(store).lastSeenByService()).as("the last log was not committed")
+        assertThat(store.publishLastSeen()).isEqualTo(Map.of("hot", W1 + 30_000, "quiet", W2 + 50_000));
+        assertThat(restoredFrom(store).publishLastSeen()).as("the last log was not committed")
             .isEqualTo(Map.of("hot", W1 + 30_000, "quiet", W2 + 1));
     }
 }
