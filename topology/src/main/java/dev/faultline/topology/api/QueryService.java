@@ -186,11 +186,8 @@ public final class QueryService {
         node.put("service", service);
         node.put("level", state == null ? "NONE" : state.getLevel().name());
         node.put("liveness", heartbeat.getLiveness().name());
-        Instant lastSeen = heartbeat.getLastSeen();
-        if (seenInOpenWindows != null && seenInOpenWindows > lastSeen.toEpochMilli()) {
-            lastSeen = Instant.ofEpochMilli(seenInOpenWindows);
-        }
-        node.put("lastSeen", lastSeen.toString());
+        boolean seenLater = seenInOpenWindows != null && ServiceWindowsProcessor.seenLater(heartbeat, seenInOpenWindows);
+        node.put("lastSeen", (seenLater ? Instant.ofEpochMilli(seenInOpenWindows) : heartbeat.getLastSeen()).toString());
         node.put("activeFaults", state == null ? 0 : active(state).size());
         String worst = state == null ? null : active(state).stream().map(FaultLifecycleState::getEmittedSeverity)
             .filter(s -> s != null).sorted().map(Enum::name).findFirst().orElse(null);

@@ -119,7 +119,7 @@ public final class ServiceWindowsProcessor implements Processor<String, SignalAs
     }
 
     /** Whether {@code lastSeen} (epoch ms, -1: unknown) is later than {@code heartbeat}'s, or it has none. */
-    static boolean seenLater(Heartbeat heartbeat, long lastSeen) {
+    public static boolean seenLater(Heartbeat heartbeat, long lastSeen) {
         return lastSeen >= 0 && (heartbeat == null || lastSeen > heartbeat.getLastSeen().toEpochMilli());
     }
 
