@@ -2,6 +2,7 @@ package dev.faultline.bench;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
@@ -46,6 +47,7 @@ import dev.faultline.topology.domain.templates.TemplateMiner;
 @Fork(1)
 @State(Scope.Thread)
 public class HotPaths {
+    private static final int TASK_SERVICES = 25_000;
     private static final String[] LINES = {
         "java.net.SocketTimeoutException: Read timed out",
         "org.postgresql.util.PSQLException: Connection to db-7:5432 refused. Check that the hostname and port are correct",
@@ -69,6 +71,9 @@ public class HotPaths {
     private AvroSerde<WindowAccumulator> accumulatorSerde;
     private final RequestEvent[] requests = new RequestEvent[1024];
     private ServiceHealth health;
+    /** A task's open windows with 100,000 services over 4 partitions, and requests to them in random order. */
+    private final Map<String, OpenWindow> taskWindows = new HashMap<>();
+    private final RequestEvent[] taskRequests = new RequestEvent[1 << 16];
     private final Random random = new Random(1);
     private int line;
 
@@ -104,6 +109,20 @@ public class HotPaths {
         accumulatorSerde.configure(Map.of("schema.registry.url", "mock://jmh"), false);
         Instant start = Instant.parse("2026-11-22T10:00:00Z");
         window = ServiceWindow.close(acc, "payments", start, start.plusSeconds(60), "bench");
+        for (int i = 0; i < TASK_SERVICES; i++) {
+            OpenWindow serviceWindow = OpenWindow.empty();
+            for (int r = 0; r < 30; r++) {
+                RequestEvent filler = smallWindowRequests[(i + r) & (smallWindowRequests.length - 1)];
+                serviceWindow.add(filler, filler.getStartTime().toEpochMilli());
+            }
+            serviceWindow.encoded();
+            taskWindows.put("svc-" + i, serviceWindow);
+        }
+        for (int i = 0; i < taskRequests.length; i++) {
+            // A name of its own, not the map's key, as a request read from a topic has.
+            taskRequests[i] = RequestEvent.newBuilder(smallWindowRequests[i & (smallWindowRequests.length - 1)])
+                .setService("svc-" + random.nextInt(TASK_SERVICES)).build();
+        }
         health = new ServiceHealth(ServiceHealth.newState("payments"), HealthRules.defaults(Duration.ofMinutes(1), RuleSet.defaults()), "bench");
     }
 
@@ -144,6 +163,17 @@ public class HotPaths {
     public Object windowUpdatePerRequest() {
         RequestEvent request = requests[line++ & (requests.length - 1)];
         return open.add(request, request.getStartTime().toEpochMilli());
+    }
+
+    /**
+     * The same with 100,000 services: the request's window is one of a task's 25,000 (30 requests or more over two operations), found by its service,
+     * and rarely still in the processor's caches, as in the load benchmark (where a service has about one request a
+     * second). The difference from {@link #windowUpdatePerRequest} is what the state of many services costs.
+     */
+    @Benchmark
+    public Object requestToOneOf25000Windows() {
+        RequestEvent request = taskRequests[line++ & (taskRequests.length - 1)];
+        return taskWindows.get(request.getService()).add(request, request.getStartTime().toEpochMilli());
     }
 
     /**
