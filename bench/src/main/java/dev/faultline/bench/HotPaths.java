@@ -47,7 +47,8 @@ import dev.faultline.topology.domain.templates.TemplateMiner;
 @Fork(1)
 @State(Scope.Thread)
 public class HotPaths {
-    private static final int TASK_SERVICES = 25_000;
+    /** A task's share of the load benchmark's 100,000 services. */
+    private static final int TASK_SERVICES = 100_000 / LoadBenchmark.PARTITIONS;
     private static final String[] LINES = {
         "java.net.SocketTimeoutException: Read timed out",
         "org.postgresql.util.PSQLException: Connection to db-7:5432 refused. Check that the hostname and port are correct",
@@ -71,7 +72,7 @@ public class HotPaths {
     private AvroSerde<WindowAccumulator> accumulatorSerde;
     private final RequestEvent[] requests = new RequestEvent[1024];
     private ServiceHealth health;
-    /** A task's open windows with 100,000 services over 4 partitions, and requests to them in random order. */
+    /** A task's open windows, and requests to them in random order. */
     private final Map<String, OpenWindow> taskWindows = new HashMap<>();
     private final RequestEvent[] taskRequests = new RequestEvent[1 << 16];
     private final Random random = new Random(1);
@@ -166,9 +167,10 @@ public class HotPaths {
     }
 
     /**
-     * The same with 100,000 services: the request's window is one of a task's 25,000 (30 requests or more over two operations), found by its service,
-     * and rarely still in the processor's caches, as in the load benchmark (where a service has about one request a
-     * second). The difference from {@link #windowUpdatePerRequest} is what the state of many services costs.
+     * The same with 100,000 services: the request's window is one of a task's 25,000 (30 requests or more over two
+     * operations), found by its service, and rarely still in the processor's caches, as in the load benchmark (where a
+     * service has about one request a second). The difference from {@link #windowUpdatePerRequest} is what the state
+     * of many services costs.
      */
     @Benchmark
     public Object requestToOneOf25000Windows() {

@@ -63,7 +63,7 @@ import dev.faultline.topology.config.AnalyzerConfig;
  *   -Dexec.args="--services 1000,100000 --records 6000000,20000000 --minutes 90,3"</pre>
  */
 public final class LoadBenchmark {
-    private static final int PARTITIONS = 4;
+    static final int PARTITIONS = 4;
     private static final Duration RUN_TIMEOUT = Duration.ofMinutes(30);
     private static final Set<String> GUARANTEES = Set.of("at_least_once", "exactly_once_v2");
     /**
