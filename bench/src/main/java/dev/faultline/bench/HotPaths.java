@@ -47,8 +47,6 @@ import dev.faultline.topology.domain.templates.TemplateMiner;
 @Fork(1)
 @State(Scope.Thread)
 public class HotPaths {
-    /** A task's share of the load benchmark's 100,000 services. */
-    private static final int TASK_SERVICES = 100_000 / LoadBenchmark.PARTITIONS;
     private static final String[] LINES = {
         "java.net.SocketTimeoutException: Read timed out",
         "org.postgresql.util.PSQLException: Connection to db-7:5432 refused. Check that the hostname and port are correct",
@@ -72,9 +70,6 @@ public class HotPaths {
     private AvroSerde<WindowAccumulator> accumulatorSerde;
     private final RequestEvent[] requests = new RequestEvent[1024];
     private ServiceHealth health;
-    /** A task's open windows, and requests to them in random order. */
-    private final Map<String, OpenWindow> taskWindows = new HashMap<>();
-    private final RequestEvent[] taskRequests = new RequestEvent[1 << 16];
     private final Random random = new Random(1);
     private int line;
 
@@ -110,20 +105,6 @@ public class HotPaths {
         accumulatorSerde.configure(Map.of("schema.registry.url", "mock://jmh"), false);
         Instant start = Instant.parse("2026-11-22T10:00:00Z");
         window = ServiceWindow.close(acc, "payments", start, start.plusSeconds(60), "bench");
-        for (int i = 0; i < TASK_SERVICES; i++) {
-            OpenWindow serviceWindow = OpenWindow.empty();
-            for (int r = 0; r < 30; r++) {
-                RequestEvent filler = smallWindowRequests[(i + r) & (smallWindowRequests.length - 1)];
-                serviceWindow.add(filler, filler.getStartTime().toEpochMilli());
-            }
-            serviceWindow.encoded();
-            taskWindows.put("svc-" + i, serviceWindow);
-        }
-        for (int i = 0; i < taskRequests.length; i++) {
-            // A name of its own, not the map's key, as a request read from a topic has.
-            taskRequests[i] = RequestEvent.newBuilder(smallWindowRequests[i & (smallWindowRequests.length - 1)])
-                .setService("svc-" + random.nextInt(TASK_SERVICES)).build();
-        }
         health = new ServiceHealth(ServiceHealth.newState("payments"), HealthRules.defaults(Duration.ofMinutes(1), RuleSet.defaults()), "bench");
     }
 
@@ -173,9 +154,42 @@ public class HotPaths {
      * of many services costs.
      */
     @Benchmark
-    public Object requestToOneOf25000Windows() {
-        RequestEvent request = taskRequests[line++ & (taskRequests.length - 1)];
-        return taskWindows.get(request.getService()).add(request, request.getStartTime().toEpochMilli());
+    public Object requestToOneOf25000Windows(TaskWindows task) {
+        RequestEvent request = task.requests[task.next++ & (task.requests.length - 1)];
+        return task.windows.get(request.getService()).add(request, request.getStartTime().toEpochMilli());
+    }
+
+    /**
+     * A task's open windows and requests to them in random order, a state of its own so that only the benchmark using
+     * them builds them and no other benchmark's collections copy them.
+     */
+    @State(Scope.Thread)
+    public static class TaskWindows {
+        /** A task's share of the load benchmark's 100,000 services. */
+        private static final int SERVICES = 100_000 / LoadBenchmark.PARTITIONS;
+        final Map<String, OpenWindow> windows = new HashMap<>();
+        final RequestEvent[] requests = new RequestEvent[1 << 16];
+        int next;
+
+        @Setup(Level.Trial)
+        public void setUp(HotPaths paths) {
+            RequestEvent[] fillers = paths.smallWindowRequests;
+            Random random = new Random(2);
+            for (int i = 0; i < SERVICES; i++) {
+                OpenWindow window = OpenWindow.empty();
+                for (int r = 0; r < 30; r++) {
+                    RequestEvent filler = fillers[(i + r) & (fillers.length - 1)];
+                    window.add(filler, filler.getStartTime().toEpochMilli());
+                }
+                window.encoded();
+                windows.put("svc-" + i, window);
+            }
+            for (int i = 0; i < requests.length; i++) {
+                // A name of its own, not the map's key, as a request read from a topic has.
+                requests[i] = RequestEvent.newBuilder(fillers[i & (fillers.length - 1)])
+                    .setService("svc-" + random.nextInt(SERVICES)).build();
+            }
+        }
     }
 
     /**
