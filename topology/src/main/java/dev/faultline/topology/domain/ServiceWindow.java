@@ -146,10 +146,24 @@ public final class ServiceWindow {
             String instance = capped(acc.getResources(), sample.getInstance() == null ? OTHER : sample.getInstance(), MAX_INSTANCES);
             InstanceResources r = acc.getResources().computeIfAbsent(instance, ServiceWindow::emptyResources);
             double ratio = ResourceMetric.ratio(sample.getValue(), sample.getUnit());
+            // Written only when the maximum grows: a new Double stored into a window that left the young generation
+            // dirties a card the young collections scan, and the maximum rarely changes after a window's first samples.
             switch (metric) {
-                case CPU -> r.setCpuMax(max(r.getCpuMax(), ratio));
-                case MEMORY -> r.setMemoryMax(max(r.getMemoryMax(), ratio));
-                case DISK -> r.setDiskMax(max(r.getDiskMax(), ratio));
+                case CPU -> {
+                    if (exceeds(ratio, r.getCpuMax())) {
+                        r.setCpuMax(ratio);
+                    }
+                }
+                case MEMORY -> {
+                    if (exceeds(ratio, r.getMemoryMax())) {
+                        r.setMemoryMax(ratio);
+                    }
+                }
+                case DISK -> {
+                    if (exceeds(ratio, r.getDiskMax())) {
+                        r.setDiskMax(ratio);
+                    }
+                }
             }
         });
     }
@@ -245,8 +259,8 @@ public final class ServiceWindow {
         return map.containsKey(key) || map.size() < cap - 1 ? key : OTHER;
     }
 
-    private static Double max(Double current, double value) {
-        return current == null ? value : Math.max(current, value);
+    private static boolean exceeds(double value, Double max) {
+        return max == null || value > max;
     }
 
     private static byte[] toArray(java.nio.ByteBuffer buffer) {

@@ -67,6 +67,24 @@ class ServiceWindowTest {
         assertThat(acc.getRequestCount()).isEqualTo(ServiceWindow.MAX_OPERATIONS + 50);
     }
 
+    @Test
+    void shouldKeepEachInstancesLargestUtilizationWhateverTheOrder() {
+        WindowAccumulator acc = ServiceWindow.empty();
+        for (double value : new double[] {0.4, 0.9, 0.2, 0.9, 0.7}) {
+            ServiceWindow.add(acc, utilization("a", "system.cpu.utilization", value));
+        }
+        ServiceWindow.add(acc, utilization("a", "system.filesystem.utilization", 0.0));
+        ServiceWindow.add(acc, utilization("b", "system.memory.utilization", 0.3));
+        ServiceWindow.add(acc, utilization("b", "system.memory.utilization", 0.6));
+
+        assertThat(acc.getResources().get("a")).isEqualTo(new InstanceResources("a", 0.9, null, 0.0));
+        assertThat(acc.getResources().get("b")).isEqualTo(new InstanceResources("b", null, 0.6, null));
+    }
+
+    private static MetricSample utilization(String instance, String name, double ratio) {
+        return MetricSample.newBuilder().setService("api").setInstance(instance).setName(name).setValue(ratio).setUnit("1").setTime(T0).build();
+    }
+
     /** What the store keeps of an open window (encoded) closes as the live copy does, its sketches encoded only when changed. */
     @Test
     void shouldStoreAnOpenWindowsSketchesAsTheyAreWhenEncodedAgainAfterSomeChanged() {
