@@ -162,8 +162,11 @@ class DeploymentFilesTest {
         assertThat(container.path("args")).extracting(JsonNode::asText).containsExactly("run", "--config", "/etc/faultline/analyzer.properties");
         assertThat(Faultline.commandLine().parseArgs(YAML.convertValue(container.path("args"), String[].class)).errors()).isEmpty();
 
-        // Memory: the request covers the heap and RocksDB's bound with room for the rest of the JVM.
-        long heap = parseBytes(env.path("JAVA_TOOL_OPTIONS").asText().replace("-Xmx", ""));
+        // Memory: a fixed heap touched at start, and the request covers it and RocksDB's bound with room for the rest of the JVM.
+        List<String> jvmOptions = List.of(env.path("JAVA_TOOL_OPTIONS").asText().split(" "));
+        assertThat(jvmOptions).contains("-XX:+AlwaysPreTouch");
+        long heap = parseBytes(jvmOption(jvmOptions, "-Xmx"));
+        assertThat(parseBytes(jvmOption(jvmOptions, "-Xms"))).isEqualTo(heap);
         long rocksdb = Long.parseLong(properties.getProperty(AnalyzerConfig.ROCKSDB_MEMORY_BYTES));
         long request = parseBytes(container.path("resources").path("requests").path("memory").asText());
         assertThat(request).isGreaterThanOrEqualTo(heap + rocksdb + (256L << 20));
@@ -189,8 +192,16 @@ class DeploymentFilesTest {
         assertThat(lines).contains("RUN mvn -B -q install -DskipTests -pl cli -am", "EXPOSE 8080", "CMD [\"run\"]",
             "COPY --from=build /src/cli/target/faultline.jar /opt/faultline/faultline.jar",
             "COPY --from=build /src/cli/target/lib /opt/faultline/lib");
+        // A fixed heap touched at start, as in the Kubernetes manifest.
+        assertThat(lines).filteredOn(l -> l.startsWith("ENTRYPOINT ")).singleElement().asString()
+            .contains("\"-XX:InitialRAMPercentage=50\", \"-XX:MaxRAMPercentage=50\", \"-XX:+AlwaysPreTouch\"");
         // What the COPY lines take (the jar and its lib/) is what DemoIT runs, after packaging.
         assertThat(Files.readString(ROOT.resolve(".dockerignore"))).contains("**/target", "**/node_modules");
+    }
+
+    private static String jvmOption(List<String> options, String prefix) {
+        return options.stream().filter(o -> o.startsWith(prefix)).map(o -> o.substring(prefix.length())).findFirst()
+            .orElseThrow(() -> new AssertionError("no " + prefix + " in " + options));
     }
 
     private static long parseBytes(String text) {
