@@ -59,8 +59,8 @@ import dev.faultline.topology.config.AnalyzerConfig;
  * reports each pair's ratio and their median: on a shared machine one pair's ratio can be
  * off by 0.1.
  *
- * <pre>mvn -B -q install -DskipTests && mvn -B -q -pl bench exec:java -Dexec.mainClass=dev.faultline.bench.LoadBenchmark \
- *   -Dexec.args="--services 1000,100000 --records 6000000,20000000 --minutes 90,3"</pre>
+ * <pre>mvn -B -q install -DskipTests && MAVEN_OPTS="-Xms6g -Xmx6g -XX:+AlwaysPreTouch" mvn -B -q -pl bench exec:java \
+ *   -Dexec.mainClass=dev.faultline.bench.LoadBenchmark -Dexec.args="--services 1000,100000 --records 6000000,20000000 --minutes 90,3"</pre>
  */
 public final class LoadBenchmark {
     static final int PARTITIONS = 4;
