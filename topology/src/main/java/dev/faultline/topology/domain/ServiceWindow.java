@@ -149,21 +149,9 @@ public final class ServiceWindow {
             // Written only when the maximum grows: a new Double stored into a window that left the young generation
             // dirties a card the young collections scan, and the maximum rarely changes after a window's first samples.
             switch (metric) {
-                case CPU -> {
-                    if (exceeds(ratio, r.getCpuMax())) {
-                        r.setCpuMax(ratio);
-                    }
-                }
-                case MEMORY -> {
-                    if (exceeds(ratio, r.getMemoryMax())) {
-                        r.setMemoryMax(ratio);
-                    }
-                }
-                case DISK -> {
-                    if (exceeds(ratio, r.getDiskMax())) {
-                        r.setDiskMax(ratio);
-                    }
-                }
+                case CPU -> raise(r.getCpuMax(), ratio, r::setCpuMax);
+                case MEMORY -> raise(r.getMemoryMax(), ratio, r::setMemoryMax);
+                case DISK -> raise(r.getDiskMax(), ratio, r::setDiskMax);
             }
         });
     }
@@ -259,8 +247,11 @@ public final class ServiceWindow {
         return map.containsKey(key) || map.size() < cap - 1 ? key : OTHER;
     }
 
-    private static boolean exceeds(double value, Double max) {
-        return max == null || value > max;
+    /** Sets {@code value} as the maximum if there is none yet or it is larger. */
+    private static void raise(Double max, double value, java.util.function.DoubleConsumer setMax) {
+        if (max == null || value > max) {
+            setMax.accept(value);
+        }
     }
 
     private static byte[] toArray(java.nio.ByteBuffer buffer) {
