@@ -142,7 +142,7 @@ public final class LoadBenchmark {
         List<Run> runs = new ArrayList<>();
         Map<Integer, Double> perWindow = new HashMap<>();
         Map<String, Object> machine = machine();
-        warnUnlessHeapFixed();
+        warnUnlessHeapFixed(machine);
         try (LocalKafkaBroker broker = LocalKafkaBroker.start(); LocalSchemaRegistry registry = LocalSchemaRegistry.start()) {
             for (int run = 0; run < serviceCounts.size(); run++) {
                 perWindow.put(serviceCounts.get(run), records.get(run) / (double) serviceCounts.get(run) / minutes.get(run));
@@ -438,28 +438,25 @@ public final class LoadBenchmark {
      * page it grows into (with 100,000 services, 13.5 % of its stream threads' CPU samples and 16.6 % of the collector's,
      * clearing pages), a cost a running deployment pays once at start. Hence a fixed heap, touched at start.
      */
-    private static void warnUnlessHeapFixed() {
-        java.lang.management.MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
-        long initial = heap.getInit();
-        long max = heap.getMax();
-        if (initial < max || !alwaysPreTouch()) {
+    private static void warnUnlessHeapFixed(Map<String, Object> machine) {
+        long initial = (long) machine.get("initialHeapBytes");
+        long max = (long) machine.get("maxHeapBytes");
+        boolean preTouch = (boolean) machine.get("alwaysPreTouch");
+        if (initial < max || !preTouch) {
             System.out.printf("WARNING: the heap is not fixed and touched at start (initial %d MiB, max %d MiB, AlwaysPreTouch %s): the"
                 + " analyzer's runs will pay for the pages its heap grows into; set -Xms and -Xmx alike and -XX:+AlwaysPreTouch"
-                + " (MAVEN_OPTS with exec:java)%n", initial >> 20, max >> 20, alwaysPreTouch());
+                + " (MAVEN_OPTS with exec:java)%n", initial >> 20, max >> 20, preTouch);
         }
-    }
-
-    private static boolean alwaysPreTouch() {
-        return ManagementFactory.getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class)
-            .getVMOption("AlwaysPreTouch").getValue().equals("true");
     }
 
     private static Map<String, Object> machine() {
         Map<String, Object> machine = new HashMap<>();
         machine.put("cores", Runtime.getRuntime().availableProcessors());
-        machine.put("maxHeapBytes", Runtime.getRuntime().maxMemory());
-        machine.put("initialHeapBytes", ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getInit());
-        machine.put("alwaysPreTouch", alwaysPreTouch());
+        java.lang.management.MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
+        machine.put("maxHeapBytes", heap.getMax());
+        machine.put("initialHeapBytes", heap.getInit());
+        machine.put("alwaysPreTouch", ManagementFactory.getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class)
+            .getVMOption("AlwaysPreTouch").getValue().equals("true"));
         machine.put("jvmArguments", ManagementFactory.getRuntimeMXBean().getInputArguments());
         machine.put("java", System.getProperty("java.version"));
         machine.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version"));
