@@ -246,21 +246,26 @@ public final class ServiceHealth {
     }
 
     private boolean lifecycleExists(FaultKind kind) {
+        return stateOf(kind) != null;
+    }
+
+    /** The stored lifecycle of a kind, or null: a loop, as every rule asks this at every window close. */
+    private FaultLifecycleState stateOf(FaultKind kind) {
         for (FaultLifecycleState fault : state.getFaults()) {
             if (fault.getKind() == kind) {
-                return true;
+                return fault;
             }
         }
-        return false;
+        return null;
     }
 
     /** The lifecycle of a kind; created on first use and dropped again once it is back to INACTIVE. */
     private FaultLifecycle lifecycle(FaultKind kind) {
-        FaultLifecycleState s = state.getFaults().stream().filter(f -> f.getKind() == kind).findFirst().orElseGet(() -> {
-            FaultLifecycleState created = FaultLifecycleState.newBuilder().setKind(kind).build();
-            state.getFaults().add(created);
-            return created;
-        });
+        FaultLifecycleState s = stateOf(kind);
+        if (s == null) {
+            s = FaultLifecycleState.newBuilder().setKind(kind).build();
+            state.getFaults().add(s);
+        }
         // A new pattern resolves on its own once the service has been quiet of new ones for a while.
         FaultLifecycle.Policy policy = kind == FaultKind.NEW_ERROR_PATTERN
             ? new FaultLifecycle.Policy(rules.newPatternQuiet(), rules.lifecycle().cooldown(), rules.lifecycle().materialChange())
