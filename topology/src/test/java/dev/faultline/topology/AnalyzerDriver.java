@@ -118,8 +118,7 @@ public final class AnalyzerDriver implements AutoCloseable {
     }
 
     public void metric(String service, String instance, String name, double value, String unit, Instant time) {
-        pipe(metrics, MetricSample.newBuilder().setService(service).setInstance(instance).setName(name).setValue(value)
-            .setUnit(unit).setTime(time).build(), time);
+        pipe(metrics, TestEvents.metric(service, instance, name, value, unit, time), time);
     }
 
     public void pipe(MetricSample sample) {

@@ -2,6 +2,7 @@ package dev.faultline.topology;
 
 import java.time.Instant;
 
+import dev.faultline.schema.MetricSample;
 import dev.faultline.schema.RequestEvent;
 import dev.faultline.schema.SpanStatus;
 
@@ -18,6 +19,11 @@ public final class TestEvents {
 
     public static RequestEvent failedRequest(String service, double durationMs, Instant start) {
         return request(service, durationMs, start, SpanStatus.ERROR);
+    }
+
+    public static MetricSample metric(String service, String instance, String name, double value, String unit, Instant time) {
+        return MetricSample.newBuilder().setService(service).setInstance(instance).setName(name).setValue(value).setUnit(unit)
+            .setTime(time).build();
     }
 
     private static RequestEvent request(String service, double durationMs, Instant start, SpanStatus status) {

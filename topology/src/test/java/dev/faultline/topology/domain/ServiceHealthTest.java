@@ -14,7 +14,6 @@ import dev.faultline.schema.FaultEvent;
 import dev.faultline.schema.FaultEventType;
 import dev.faultline.schema.FaultKind;
 import dev.faultline.schema.Measurement;
-import dev.faultline.schema.MetricSample;
 import dev.faultline.schema.internal.ServiceHealthState;
 import dev.faultline.schema.internal.WindowAccumulator;
 import dev.faultline.topology.TestEvents;
@@ -58,8 +57,7 @@ class ServiceHealthTest {
         for (int i = 0; i < 30; i++) {
             ServiceWindow.add(acc, TestEvents.request("checkout", 20, start.plusSeconds(i)));
         }
-        ServiceWindow.add(acc, MetricSample.newBuilder().setService("checkout").setInstance("i-1").setName("system.cpu.utilization")
-            .setValue(cpu).setUnit("1").setTime(start).build());
+        ServiceWindow.add(acc, TestEvents.metric("checkout", "i-1", "system.cpu.utilization", cpu, "1", start));
         return ServiceWindow.close(acc, "checkout", start, start.plus(WINDOW), "test");
     }
 }

@@ -19,6 +19,7 @@ import dev.faultline.schema.Severity;
 import dev.faultline.schema.SpanStatus;
 import dev.faultline.schema.internal.OperationAccumulator;
 import dev.faultline.schema.internal.WindowAccumulator;
+import dev.faultline.topology.TestEvents;
 
 class ServiceWindowTest {
     private static final Instant T0 = Instant.parse("2026-11-21T10:00:00Z");
@@ -82,7 +83,7 @@ class ServiceWindowTest {
     }
 
     private static MetricSample utilization(String instance, String name, double ratio) {
-        return MetricSample.newBuilder().setService("api").setInstance(instance).setName(name).setValue(ratio).setUnit("1").setTime(T0).build();
+        return TestEvents.metric("api", instance, name, ratio, "1", T0);
     }
 
     /** What the store keeps of an open window (encoded) closes as the live copy does, its sketches encoded only when changed. */
