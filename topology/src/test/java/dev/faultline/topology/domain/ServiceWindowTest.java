@@ -68,6 +68,29 @@ class ServiceWindowTest {
         assertThat(acc.getRequestCount()).isEqualTo(ServiceWindow.MAX_OPERATIONS + 50);
     }
 
+    /** An open window finds an operation it has seen by the request's name; one past the cap is counted in "(other)" each time. */
+    @Test
+    void shouldCountAnOpenWindowsRepeatedRequestsInTheOperationTheirFirstWentTo() {
+        OpenWindow open = OpenWindow.empty();
+        for (int round = 1; round <= 2; round++) {
+            for (int i = 0; i < ServiceWindow.MAX_OPERATIONS + 50; i++) {
+                open.add(request("GET /item/" + i, 100 * round + i), T0.toEpochMilli());
+            }
+        }
+        open.add(RequestEvent.newBuilder(request("GET /item/0", 1)).setStatus(SpanStatus.ERROR).build(), T0.toEpochMilli());
+
+        ClosedWindow closed = new OpenWindow(open.encoded()).close("api", T0, T0.plusSeconds(60), "v");
+
+        assertThat(closed.operations()).hasSize(ServiceWindow.MAX_OPERATIONS);
+        assertThat(closed.operations()).filteredOn(s -> s.getOperation().equals("GET /item/0")).singleElement()
+            .extracting(s -> s.getRequestCount(), s -> s.getErrorCount(), s -> s.getLatencyMaxMs())
+            .containsExactly(3L, 1L, 200.0);
+        assertThat(closed.operations()).filteredOn(s -> s.getOperation().equals(ServiceWindow.OTHER)).singleElement()
+            .extracting(s -> s.getRequestCount(), s -> s.getLatencyMaxMs())
+            .containsExactly(102L, 200.0 + ServiceWindow.MAX_OPERATIONS + 49);
+        assertThat(closed.stats().getRequestCount()).isEqualTo(2L * (ServiceWindow.MAX_OPERATIONS + 50) + 1);
+    }
+
     @Test
     void shouldKeepEachInstancesLargestUtilizationWhateverTheOrder() {
         WindowAccumulator acc = ServiceWindow.empty();
