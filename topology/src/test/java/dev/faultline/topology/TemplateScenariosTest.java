@@ -16,6 +16,8 @@ import dev.faultline.schema.ClassifiedLog;
 import dev.faultline.schema.FaultEvent;
 import dev.faultline.schema.LogSeverity;
 import dev.faultline.schema.WindowStats;
+import dev.faultline.schema.internal.TemplateRecord;
+import dev.faultline.topology.processors.TemplateProcessor;
 
 /** Templates on classified logs, and new error patterns after the learning period as one grouped fault. */
 class TemplateScenariosTest {
@@ -140,6 +142,23 @@ class TemplateScenariosTest {
         assertThat(billing.get(1).getTemplateId()).isEqualTo(billing.get(0).getTemplateId());
         assertThat(billing.get(1).getTemplate()).isEqualTo("settlement failed for batch <*>");
         assertThat(billing.get(1).getNewTemplate()).as("known before the learning period ended").isFalse();
+    }
+
+    /** A template's record is written when it is created or generalised, what a rebuilt tree needs, and not per matching log. */
+    @Test
+    void shouldStoreATemplateWhenItIsCreatedOrGeneralisedOnly() {
+        analyzer.log("billing", LogSeverity.ERROR, "settlement failed for ledger", at(0, 1));
+        analyzer.log("billing", LogSeverity.ERROR, "settlement failed for invoice", at(0, 2));
+        analyzer.log("billing", LogSeverity.ERROR, "settlement failed for coupon", at(0, 3));
+
+        List<ClassifiedLog> billing = analyzer.classifiedLogs();
+        assertThat(billing).extracting(ClassifiedLog::getTemplateId).containsOnly(billing.get(0).getTemplateId());
+        TemplateRecord stored = analyzer.driver.<String, TemplateRecord>getKeyValueStore(Names.LOG_TEMPLATES_STORE)
+            .get(TemplateProcessor.key("billing", billing.get(0).getTemplateId()));
+        assertThat(stored.getTokens()).containsExactly("settlement", "failed", "for", "<*>");
+        assertThat(stored.getCount()).as("as of its generalisation by the second log").isEqualTo(2);
+        assertThat(stored.getLastSeen()).isEqualTo(at(0, 2));
+        assertThat(stored.getExample()).isEqualTo("settlement failed for ledger");
     }
 
     /** An error log at 0:02 from each of more services than a task keeps template trees in memory for. */

@@ -102,26 +102,34 @@ public final class QueryService {
         return out;
     }
 
-    /** The service's templates most frequent in [from, to], with their text and an example line. */
+    /**
+     * The service's templates most frequent in [from, to], with their text and an example line; last seen is the end of
+     * the latest window in the range that counted one (the template's record is written when it changes, not per log).
+     */
     public ArrayNode templates(String service, int partition, boolean stale, Instant from, Instant to, int limit) {
         ReadOnlyKeyValueStore<Bytes, WindowStats> history = store(Names.WINDOW_HISTORY_STORE, QueryableStoreTypes.keyValueStore(),
             Optional.of(partition), stale);
         ReadOnlyKeyValueStore<String, TemplateRecord> templates = store(Names.LOG_TEMPLATES_STORE, QueryableStoreTypes.keyValueStore(),
             Optional.of(partition), stale);
         Map<String, Long> counts = new java.util.HashMap<>();
+        Map<String, Instant> lastSeen = new java.util.HashMap<>();
+        // Oldest first, so each template's last window is the one it is left with.
         ServiceHistory.fetch(history, service, from.toEpochMilli(), to.toEpochMilli(), Integer.MAX_VALUE)
-            .forEach(window -> window.getLogsByTemplate().forEach((id, count) -> counts.merge(id, count, Long::sum)));
+            .forEach(window -> window.getLogsByTemplate().forEach((id, count) -> {
+                counts.merge(id, count, Long::sum);
+                lastSeen.put(id, window.getWindowEnd());
+            }));
         ArrayNode out = AvroJson.MAPPER.createArrayNode();
         counts.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(limit).forEach(e -> {
             ObjectNode node = out.addObject();
             node.put("templateId", e.getKey());
             node.put("count", e.getValue());
+            node.put("lastSeen", lastSeen.get(e.getKey()).toString());
             TemplateRecord record = templates.get(TemplateProcessor.key(service, e.getKey()));
             if (record != null) {
                 node.put("template", String.join(" ", record.getTokens()));
                 node.put("example", record.getExample());
                 node.put("firstSeen", record.getFirstSeen().toString());
-                node.put("lastSeen", record.getLastSeen().toString());
             }
         });
         return out;

@@ -28,13 +28,17 @@ import dev.faultline.topology.domain.templates.TemplateMiner;
  * first line of an error-level template that appears after the service's learning period,
  * which begins with its first classified log.
  * Each template is one small record in {@link Names#LOG_TEMPLATES_STORE} (changelogged, a
- * {@link dev.faultline.topology.stores.WriteBehindKeyValueStore}, so a template seen many times
- * between two commits is serialized and written once); a service's tree is rebuilt from its records on first use after a restart or a
- * rebalance, so no record ever carries a whole tree. Trees are kept in memory for the
- * {@code cachedServices} services of the task that logged last (about 5 KB each); another
- * service's tree is rebuilt from the store when it logs again, so memory does not grow with
- * the number of services. With more services per task than that, most logs pay a rebuild
- * (a range read of the store) and the evicted trees load the collector.
+ * {@link dev.faultline.topology.stores.WriteBehindKeyValueStore}), written when the template is
+ * created or generalised: what a rebuilt tree needs. Not when a log merely matches it: with
+ * 100,000 services nearly every log was its template's only one in a commit, so that wrote a
+ * record (tokens and example) per log, a tenth of the analyzer's CPU per record in the load
+ * benchmark; how often a template was seen is in the window statistics ({@code logsByTemplate}).
+ * A service's tree is rebuilt from its records on first use after a restart or a rebalance, so
+ * no record ever carries a whole tree. Trees are kept in memory for the {@code cachedServices}
+ * services of the task that logged last (about 5 KB each); another service's tree is rebuilt
+ * from the store when it logs again, so memory does not grow with the number of services. With
+ * more services per task than that, most logs pay a rebuild (a range read of the store) and the
+ * evicted trees load the collector.
  */
 public final class TemplateProcessor implements FixedKeyProcessor<String, SignalAsRead, SignalAsRead> {
     static final char SEPARATOR = '\u0000';
@@ -93,7 +97,9 @@ public final class TemplateProcessor implements FixedKeyProcessor<String, Signal
         TemplateMiner.Match match = templates.miner.add(messageLine(log.getBody()));
         LogTemplate template = match.template();
         Instant firstSeen = templates.firstSeen.computeIfAbsent(template.id(), id -> time);
-        store.put(key(service, template.id()), new TemplateRecord(template.tokenList(), template.count(), template.example(), firstSeen, time));
+        if (match.created() || match.changed()) {
+            store.put(key(service, template.id()), new TemplateRecord(template.tokenList(), template.count(), template.example(), firstSeen, time));
+        }
         log.setTemplateId(template.id());
         log.setTemplate(template.text());
         log.setNewTemplate(match.created() && log.getLogSeverity().compareTo(LogSeverity.ERROR) >= 0

@@ -220,6 +220,8 @@ class QueryApiIT {
                 assertThat(t.path("template").asText()).isEqualTo("Connection refused to db-<*>");
                 assertThat(t.path("count").asLong()).isPositive();
                 assertThat(t.path("example").asText()).startsWith("Connection refused to db-");
+                assertThat(Instant.parse(t.path("lastSeen").asText())).as("end of its latest window")
+                    .isAfter(Instant.parse(t.path("firstSeen").asText()));
             });
         }
         templateFirstSeen = get(instances.get(0), "/api/v1/services/" + DEGRADED + "/templates").path("templates").get(0).path("firstSeen").asText();
