@@ -96,8 +96,8 @@ public final class TemplateProcessor implements FixedKeyProcessor<String, Signal
         }
         TemplateMiner.Match match = templates.miner.add(messageLine(log.getBody()));
         LogTemplate template = match.template();
-        Instant firstSeen = templates.firstSeen.computeIfAbsent(template.id(), id -> time);
         if (match.created() || match.changed()) {
+            Instant firstSeen = templates.firstSeen.computeIfAbsent(template.id(), id -> time);
             store.put(key(service, template.id()), new TemplateRecord(template.tokenList(), template.count(), template.example(), firstSeen, time));
         }
         log.setTemplateId(template.id());
