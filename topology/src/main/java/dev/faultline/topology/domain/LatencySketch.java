@@ -45,6 +45,11 @@ public final class LatencySketch {
         max = Math.max(max, millis);
     }
 
+    /** Loads the bins {@link #add} searches first; the value means nothing. */
+    int prefetch() {
+        return ((SparseBinStore) sketch.getPositiveValueStore()).prefetch();
+    }
+
     public void merge(LatencySketch other) {
         sketch.mergeWith(other.sketch);
         max = Math.max(max, other.max);

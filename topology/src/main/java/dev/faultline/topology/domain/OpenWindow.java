@@ -32,6 +32,19 @@ public final class OpenWindow {
         return this;
     }
 
+    /**
+     * Loads the window's own objects and returns a value of no meaning: called for a batch of windows before they are
+     * used, so that their cache misses overlap (see {@code OpenWindowStore#ADD_BATCH}).
+     */
+    public int prefetch() {
+        return accumulator.getOperations().size() + sketches.size();
+    }
+
+    /** Loads what {@link #add} will for {@code signal}, changing nothing, and returns a value of no meaning. */
+    public int prefetch(Object signal) {
+        return ServiceWindow.prefetch(accumulator, signal, sketches);
+    }
+
     /** The latest event time of the window's signals (epoch ms), -1 when it has none that says. */
     public long lastSeen() {
         return accumulator.getLastSeen();

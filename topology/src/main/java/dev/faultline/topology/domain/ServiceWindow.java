@@ -78,6 +78,21 @@ public final class ServiceWindow {
         return acc;
     }
 
+    /** Reads what {@link #add} will for {@code signal}, changing nothing; the value means nothing. */
+    static int prefetch(WindowAccumulator acc, Object signal, Sketches sketches) {
+        if (signal instanceof RequestEvent request) {
+            OperationAccumulator op = acc.getOperations().get(request.getOperation());
+            return op == null ? 0 : (int) op.getRequestCount() + sketches.prefetch(request.getOperation());
+        } else if (signal instanceof MetricSample sample) {
+            InstanceResources r = sample.getInstance() == null ? null : acc.getResources().get(sample.getInstance());
+            return r == null || r.getCpuMax() == null ? 0 : 1;
+        } else if (signal instanceof ClassifiedLog log) {
+            Long count = acc.getLogsByKind().get(log.getKind().name());
+            return count == null ? 0 : count.intValue() + acc.getLogsBySeverity().size() + acc.getLogsByTemplate().size();
+        }
+        return 0;
+    }
+
     private static void addRequest(WindowAccumulator acc, RequestEvent request, Sketches sketches) {
         boolean error = RequestStats.isError(request);
         acc.setRequestCount(acc.getRequestCount() + 1);
@@ -108,6 +123,16 @@ public final class ServiceWindow {
             Decoded(LatencySketch sketch) {
                 this.sketch = sketch;
             }
+        }
+
+        int size() {
+            return decoded.size();
+        }
+
+        /** Loads the operation's decoded sketch, if any, down to its bins; the value means nothing. */
+        int prefetch(String operation) {
+            Decoded sketch = decoded.get(operation);
+            return sketch == null ? 0 : sketch.sketch.prefetch();
         }
 
         void add(String operation, java.nio.ByteBuffer bytes, double millis) {

@@ -61,6 +61,11 @@ public final class SparseBinStore implements Store {
         this.floor = other.floor;
     }
 
+    /** Loads the sparse bins where {@link #add} starts its search; the value means nothing. */
+    int prefetch() {
+        return dense != null || size == 0 ? 0 : indexes[(size - 1) >>> 1] + counts.length;
+    }
+
     @Override
     public void add(int index, double count) {
         if (count < 0) {

@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -74,6 +75,14 @@ public final class OpenWindowStore extends WrappedStateStore<KeyValueStore<Bytes
     static final int SEGMENT_BYTES = 256 * 1024;
     /** Signals kept in memory until a commit writes them, per task; a long at-least-once commit interval writes earlier. */
     static final int MAX_UNWRITTEN_SIGNALS = 50_000;
+    /**
+     * Signals added to their windows together. With 100,000 services a signal's window and what it holds for the signal
+     * (its operation, its latency sketch) are cache misses, each waiting for the one before; a batch loads each level
+     * for all its signals before the next, so that their misses overlap. 16 gave most of the gain in a model of the
+     * window step (a lookup and a chain of six objects per signal: 590 ns per signal one by one, 300 in batches of 16
+     * or 32).
+     */
+    static final int ADD_BATCH = 16;
     private static final byte SEGMENT_MARKER = 0;
     private static final int WRITTEN_WHOLE = -1;
     private static final Logger LOG = LoggerFactory.getLogger(OpenWindowStore.class);
@@ -83,7 +92,21 @@ public final class OpenWindowStore extends WrappedStateStore<KeyValueStore<Bytes
     /** Reads what segments hold: signals, and records logged as read. */
     private final Deserializer<SpecificRecord> loggedSignals;
     /** By window start, then service. */
-    private final NavigableMap<Long, Map<String, Entry>> open = new TreeMap<>();
+    private final NavigableMap<Long, WindowTable> open = new TreeMap<>();
+    /**
+     * Signals added but not yet in their windows, with their window starts, event times, bytes as read and service
+     * hashes: {@link #addPending} adds them together. Every method that reads or writes the windows adds them first.
+     */
+    private final long[] pendingStarts = new long[ADD_BATCH];
+    private final long[] pendingTimes = new long[ADD_BATCH];
+    private final Signal[] pendingSignals = new Signal[ADD_BATCH];
+    private final byte[][] pendingAsRead = new byte[ADD_BATCH][];
+    private final int[] pendingHashes = new int[ADD_BATCH];
+    private final WindowTable[] pendingTables = new WindowTable[ADD_BATCH];
+    private final Entry[] pendingEntries = new Entry[ADD_BATCH];
+    private int pending;
+    /** What the loads of {@link #addPending}'s early stages read, kept so that the compiler keeps the loads. */
+    private long prefetched;
     /**
      * The signals added since the last write, in order, and their windows: a commit visits these, not every open window.
      * A signal is its bytes as read (a request or metric sample) or a {@link Signal} to encode. Kept in two arrays
@@ -104,9 +127,11 @@ public final class OpenWindowStore extends WrappedStateStore<KeyValueStore<Bytes
     public record Closing(long start, String service, OpenWindow window) {
     }
 
-    private static final class Entry {
+    static final class Entry {
         final long start;
         final String service;
+        /** {@link WindowTable#hash} of the service. */
+        final int hash;
         final OpenWindow window;
         /** Signals added since the window was last written; {@link #WRITTEN_WHOLE} while a commit writes its snapshot. */
         int unwritten;
@@ -114,6 +139,7 @@ public final class OpenWindowStore extends WrappedStateStore<KeyValueStore<Bytes
         Entry(long start, String service, OpenWindow window) {
             this.start = start;
             this.service = service;
+            this.hash = WindowTable.hash(service);
             this.window = window;
         }
     }
@@ -150,23 +176,93 @@ public final class OpenWindowStore extends WrappedStateStore<KeyValueStore<Bytes
      */
     public void add(long start, long time, Signal signal, byte[] asRead) {
         load();
-        Map<String, Entry> windows = open.computeIfAbsent(start, s -> new HashMap<>());
-        Entry entry = windows.get(signal.getService());
-        if (entry == null) {
-            entry = new Entry(start, signal.getService(), OpenWindow.empty());
-            windows.put(entry.service, entry);
+        pendingStarts[pending] = start;
+        pendingTimes[pending] = time;
+        pendingSignals[pending] = signal;
+        pendingAsRead[pending] = asRead;
+        pendingHashes[pending] = WindowTable.hash(signal.getService());
+        if (++pending == ADD_BATCH) {
+            addPending();
         }
-        entry.window.add(signal.getPayload(), time);
+    }
+
+    /**
+     * Adds the pending signals to their windows, in the order they came, after loading for all of them in turn their
+     * windows' slots, the entries and service names there, the windows, then what each holds for its signal.
+     * Adding a validated signal cannot fail; if one does (a corrupt snapshot), it is not logged, the others are still
+     * added and the failure is thrown after them.
+     */
+    private void addPending() {
+        long touched = 0;
+        for (int i = 0; i < pending; i++) {
+            pendingTables[i] = windowsOf(pendingStarts[i]);
+            pendingEntries[i] = pendingTables[i].home(pendingHashes[i]);
+        }
+        for (int i = 0; i < pending; i++) {
+            touched += pendingEntries[i] == null ? 0 : pendingEntries[i].service.length();
+        }
+        for (int i = 0; i < pending; i++) {
+            pendingEntries[i] = entryOf(pendingTables[i], pendingStarts[i], pendingSignals[i].getService(), pendingHashes[i]);
+            touched += pendingEntries[i].window.prefetch();
+        }
+        for (int i = 0; i < pending; i++) {
+            touched += pendingEntries[i].window.prefetch(pendingSignals[i].getPayload());
+        }
+        prefetched += touched;
+        RuntimeException failure = null;
+        for (int i = 0; i < pending; i++) {
+            try {
+                pendingEntries[i].window.add(pendingSignals[i].getPayload(), pendingTimes[i]);
+                keepUnwritten(pendingEntries[i], pendingAsRead[i] != null ? pendingAsRead[i] : pendingSignals[i]);
+            } catch (RuntimeException e) {
+                failure = failure == null ? new IllegalStateException("cannot add a " + pendingSignals[i].getPayload().getClass().getSimpleName()
+                    + " to the window of " + pendingSignals[i].getService() + " starting at " + Instant.ofEpochMilli(pendingStarts[i]), e) : failure;
+            }
+        }
+        forgetPending();
+        if (unwritten > MAX_UNWRITTEN_SIGNALS) {
+            writeUnwritten();
+        }
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    private WindowTable windowsOf(long start) {
+        WindowTable windows = open.get(start);
+        if (windows == null) {
+            // Sized as the latest start's: a start's windows are about as many as the one before.
+            windows = new WindowTable(open.isEmpty() ? 0 : open.lastEntry().getValue().size());
+            open.put(start, windows);
+        }
+        return windows;
+    }
+
+    private static Entry entryOf(WindowTable windows, long start, String service, int hash) {
+        Entry entry = windows.get(service, hash);
+        if (entry == null) {
+            entry = new Entry(start, service, OpenWindow.empty());
+            windows.add(entry);
+        }
+        return entry;
+    }
+
+    private void keepUnwritten(Entry entry, Object signal) {
         entry.unwritten++;
         if (unwritten == unwrittenWindows.length) {
             unwrittenWindows = Arrays.copyOf(unwrittenWindows, 2 * unwritten);
             unwrittenSignals = Arrays.copyOf(unwrittenSignals, 2 * unwritten);
         }
         unwrittenWindows[unwritten] = entry;
-        unwrittenSignals[unwritten] = asRead != null ? asRead : signal;
-        if (++unwritten > MAX_UNWRITTEN_SIGNALS) {
-            writeUnwritten();
-        }
+        unwrittenSignals[unwritten++] = signal;
+    }
+
+    private void forgetPending() {
+        Arrays.fill(pendingSignals, 0, pending, null);
+        Arrays.fill(pendingAsRead, 0, pending, null);
+        Arrays.fill(pendingTables, 0, pending, null);
+        Arrays.fill(pendingEntries, 0, pending, null);
+        pending = 0;
     }
 
     /**
@@ -175,13 +271,14 @@ public final class OpenWindowStore extends WrappedStateStore<KeyValueStore<Bytes
      */
     public Map<String, Long> publishLastSeen() {
         load();
+        addPending();
         Map<String, Long> lastSeen = new HashMap<>();
-        for (Map<String, Entry> windows : open.values()) {
-            for (Entry entry : windows.values()) {
+        for (WindowTable windows : open.values()) {
+            windows.forEach(entry -> {
                 if (entry.window.lastSeen() >= 0) {
                     lastSeen.merge(entry.service, entry.window.lastSeen(), Math::max);
                 }
-            }
+            });
         }
         published = Collections.unmodifiableMap(lastSeen);
         return published;
@@ -244,11 +341,14 @@ public final class OpenWindowStore extends WrappedStateStore<KeyValueStore<Bytes
     /** Removes the windows starting at or before {@code lastStart}, stored ones included: by start, then service. */
     public List<Closing> removeStartingBy(long lastStart) {
         load();
-        NavigableMap<Long, Map<String, Entry>> closed = open.headMap(lastStart, true);
+        addPending();
+        NavigableMap<Long, WindowTable> closed = open.headMap(lastStart, true);
         List<Closing> closing = new ArrayList<>();
-        for (Map.Entry<Long, Map<String, Entry>> windows : closed.entrySet()) {
-            windows.getValue().entrySet().stream().sorted(Map.Entry.comparingByKey())
-                .forEach(window -> closing.add(new Closing(windows.getKey(), window.getKey(), window.getValue().window)));
+        for (WindowTable windows : closed.values()) {
+            List<Entry> entries = new ArrayList<>(windows.size());
+            windows.forEach(entries::add);
+            entries.sort(Comparator.comparing(entry -> entry.service));
+            entries.forEach(entry -> closing.add(new Closing(entry.start, entry.service, entry.window)));
         }
         closed.clear();
         int kept = 0;
@@ -271,6 +371,7 @@ public final class OpenWindowStore extends WrappedStateStore<KeyValueStore<Bytes
     /** Called by Kafka Streams before each commit of the task. */
     @Override
     public void flushCache() {
+        addPending();
         writeUnwritten();
         super.flushCache();
     }
@@ -290,6 +391,7 @@ public final class OpenWindowStore extends WrappedStateStore<KeyValueStore<Bytes
 
     private void forget() {
         open.clear();
+        forgetPending();
         published = Map.of();
         forgetUnwrittenFrom(0);
         nextSequence = 0;
@@ -367,12 +469,11 @@ public final class OpenWindowStore extends WrappedStateStore<KeyValueStore<Bytes
                     OpenWindow window = new OpenWindow(windowSerde.deserializer().deserialize(snapshotTopic, stored.value));
                     nextSequence = Math.max(nextSequence, window.loggedThrough() + 1);
                     String service = StandardCharsets.UTF_8.decode(key).toString();
-                    open.computeIfAbsent(start, s -> new HashMap<>()).put(service, new Entry(start, service, window));
+                    windowsOf(start).add(new Entry(start, service, window));
                 }
             }
         }
         for (long start : startsWithSegments) {
-            Map<String, Entry> windows = open.computeIfAbsent(start, s -> new HashMap<>());
             try (KeyValueIterator<Bytes, byte[]> segments = wrapped().range(segmentKey(start, 0), segmentKey(start, Long.MAX_VALUE))) {
                 while (segments.hasNext()) {
                     KeyValue<Bytes, byte[]> segment = segments.next();
@@ -383,7 +484,7 @@ public final class OpenWindowStore extends WrappedStateStore<KeyValueStore<Bytes
                         signals.get(bytes);
                         SpecificRecord logged = loggedSignals.deserialize(signalTopic, bytes);
                         Signal signal = logged instanceof Signal s ? s : new Signal(InputRecord.serviceOf(logged), logged, null);
-                        Entry entry = windows.computeIfAbsent(signal.getService(), service -> new Entry(start, service, OpenWindow.empty()));
+                        Entry entry = entryOf(windowsOf(start), start, signal.getService(), WindowTable.hash(signal.getService()));
                         if (entry.window.loggedThrough() < sequence) {
                             entry.window.add(signal.getPayload(), eventTime(signal));
                         }

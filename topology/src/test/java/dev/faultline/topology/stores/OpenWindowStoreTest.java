@@ -179,4 +179,20 @@ class OpenWindowStoreTest {
         assertThat(restoredFrom(store).publishLastSeen()).as("the last log was not committed")
             .isEqualTo(Map.of("hot", W1 + 30_000, "quiet", W2 + 1));
     }
+
+    @Test
+    void shouldHoldEverySignalInItsWindowWhenItIsReadHoweverManyWereAddedSinceTheLastBatch() {
+        OpenWindowStore store = store();
+        int services = 3 * OpenWindowStore.ADD_BATCH + 5;
+        for (int service = 0; service < services; service++) {
+            add(store, W1, "service-" + service, 1 + service % 3, true);
+        }
+        add(store, W2, "service-0", 1, true);
+
+        Map<String, Long> lastSeen = store.publishLastSeen();
+        assertThat(lastSeen).hasSize(services).containsEntry("service-0", W2).containsEntry("service-2", W1 + 2)
+            .containsEntry("service-" + (services - 1), W1 + (services - 1) % 3);
+        add(store, W2, "service-1", 2, true);
+        assertThat(removeAll(store)).as("windows closed between batches").isEqualTo(expected());
+    }
 }
