@@ -172,7 +172,8 @@ public final class OpenWindowStore extends WrappedStateStore<KeyValueStore<Bytes
 
     /**
      * Adds {@code signal}, of event time {@code time}, to its service's window starting at {@code start}; {@code asRead},
-     * if not null, is its payload's bytes as read (Confluent wire format), logged as they are.
+     * if not null, is its payload's bytes as read (Confluent wire format), logged as they are. The signal is in its
+     * window by the time anything reads or writes the windows; until then it may wait for a batch ({@link #ADD_BATCH}).
      */
     public void add(long start, long time, Signal signal, byte[] asRead) {
         load();
