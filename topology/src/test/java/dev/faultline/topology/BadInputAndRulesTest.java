@@ -78,6 +78,7 @@ class BadInputAndRulesTest {
         analyzer.pipe(request().setService("").build());
         analyzer.pipe(request().setDurationMs(-3).build());
         analyzer.pipe(request().setDurationMs(Double.NaN).build());
+        analyzer.pipe(request().setDurationMs(Double.MAX_VALUE).build());
         analyzer.pipe(request().setStartTime(at(0, 1).plus(Duration.ofDays(400))).build());
         analyzer.pipe(request().setService("pay\u0000ments").build());
         analyzer.pipe(MetricSample.newBuilder().setService("payments").setName("system.cpu.utilization").setValue(250).setUnit("%")
@@ -92,6 +93,7 @@ class BadInputAndRulesTest {
             "VALIDATION_ERROR: service is empty",
             "VALIDATION_ERROR: durationMs -3.0 is not a finite, non-negative number",
             "VALIDATION_ERROR: durationMs NaN is not a finite, non-negative number",
+            "VALIDATION_ERROR: durationMs 1.7976931348623157E308 is above 1.7887493879227024E308, the largest a latency sketch holds",
             "VALIDATION_ERROR: startTime 2027-12-26T10:00:01Z is more than PT1H ahead of the analyzer's clock (2026-11-21T10:00:00Z)",
             "VALIDATION_ERROR: service contains control characters",
             "VALIDATION_ERROR: system.cpu.utilization 250.0 (unit %) is not a utilization in 0..1 or 0..100 %",

@@ -22,6 +22,8 @@ public final class LatencySketch {
     public static final double RELATIVE_ACCURACY = 0.005;
     public static final int MAX_BINS = 2048;
     private static final LogarithmicMapping MAPPING = new LogarithmicMapping(RELATIVE_ACCURACY);
+    /** The largest latency a sketch holds (about 1.79e308 ms); validation refuses larger ones. */
+    public static final double MAX_MILLIS = MAPPING.maxIndexableValue();
 
     private final DDSketch sketch;
     private double max = Double.NEGATIVE_INFINITY;

@@ -26,9 +26,20 @@ public final class Validation {
         return first(
             nameProblem("service", r.getService()),
             nameProblem("operation", r.getOperation()),
-            Double.isFinite(r.getDurationMs()) && r.getDurationMs() >= 0
-                ? Optional.empty() : Optional.of("durationMs " + r.getDurationMs() + " is not a finite, non-negative number"),
+            durationProblem(r.getDurationMs()),
             time("startTime", r.getStartTime(), now));
+    }
+
+    /**
+     * Checked here rather than when the window adds it: the window step adds requests in batches, where a failure would
+     * be reported against another record.
+     */
+    private static Optional<String> durationProblem(double millis) {
+        if (!Double.isFinite(millis) || millis < 0) {
+            return Optional.of("durationMs " + millis + " is not a finite, non-negative number");
+        }
+        return millis > LatencySketch.MAX_MILLIS
+            ? Optional.of("durationMs " + millis + " is above " + LatencySketch.MAX_MILLIS + ", the largest a latency sketch holds") : Optional.empty();
     }
 
     public Optional<String> problem(MetricSample m, Instant now) {

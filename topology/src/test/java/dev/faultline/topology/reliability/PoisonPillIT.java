@@ -213,6 +213,7 @@ class PoisonPillIT {
             new Pill("negative duration", requests, null, w.request("neg", now, -5), va, null),
             new Pill("NaN duration", requests, null, w.request("nan", now, Double.NaN), va, null),
             new Pill("infinite duration", requests, null, w.request("inf", now, Double.POSITIVE_INFINITY), va, null),
+            new Pill("duration beyond the latency sketch's range", requests, null, w.request("huge", now, Double.MAX_VALUE), va, null),
             new Pill("start time far in the future", requests, null, w.request("future", now.plus(Duration.ofDays(3650)), 5), va, null),
             new Pill("start time before 1970", requests, null, w.request("past", Instant.parse("1969-07-20T20:17:00Z"), 5), va, null),
             new Pill("empty service name", requests, null, w.request("", now, 5), va, null),
