@@ -137,9 +137,14 @@ public final class OpenWindowStore extends WrappedStateStore<KeyValueStore<Bytes
         int unwritten;
 
         Entry(long start, String service, OpenWindow window) {
+            this(start, service, WindowTable.hash(service), window);
+        }
+
+        /** With the service's hash already computed, as an add has it. */
+        Entry(long start, String service, int hash, OpenWindow window) {
             this.start = start;
             this.service = service;
-            this.hash = WindowTable.hash(service);
+            this.hash = hash;
             this.window = window;
         }
     }
@@ -242,7 +247,7 @@ public final class OpenWindowStore extends WrappedStateStore<KeyValueStore<Bytes
     private static Entry entryOf(WindowTable windows, long start, String service, int hash) {
         Entry entry = windows.get(service, hash);
         if (entry == null) {
-            entry = new Entry(start, service, OpenWindow.empty());
+            entry = new Entry(start, service, hash, OpenWindow.empty());
             windows.add(entry);
         }
         return entry;
