@@ -78,9 +78,9 @@ public final class AnalyzerSerdes {
         return value(Signal.class);
     }
 
-    /** What the open-window store logs: signals, and requests and metric samples as they were read. */
+    /** What the open-window store logs: signals, requests and metric samples as they were read, classified logs as written. */
     public AvroDeserializer<SpecificRecord> loggedSignals() {
-        return anyOf(List.of(Signal.class, RequestEvent.class, MetricSample.class));
+        return anyOf(List.of(Signal.class, RequestEvent.class, MetricSample.class, ClassifiedLog.class));
     }
 
     /** Open windows as their accumulator, sketches encoded (see {@link dev.faultline.topology.stores.OpenWindowStore}). */
@@ -114,6 +114,21 @@ public final class AnalyzerSerdes {
 
     public AvroSerde<ClassifiedLog> classifiedLogs() {
         return value(ClassifiedLog.class);
+    }
+
+    /**
+     * Classified logs on their way to their windows: written as the bytes they were encoded to
+     * ({@link SignalAsRead#asRead}), or encoded now if they could not be then.
+     */
+    public Serde<SignalAsRead> classifiedLogSignals() {
+        AvroSerde<ClassifiedLog> logs = classifiedLogs();
+        return Serdes.serdeFrom(
+            (topic, signal) -> signal == null ? null
+                : signal.asRead() != null ? signal.asRead() : logs.serializer().serialize(topic, (ClassifiedLog) signal.signal().getPayload()),
+            (topic, bytes) -> {
+                ClassifiedLog log = logs.deserializer().deserialize(topic, bytes);
+                return log == null ? null : new SignalAsRead(new Signal(log.getService(), log, null), bytes);
+            });
     }
 
     /**

@@ -7,6 +7,7 @@ import java.util.function.BiFunction;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
@@ -104,6 +105,7 @@ public final class AnalyzerTopology {
         builder.addStateStore(keyValueStore(Names.WINDOW_HISTORY_STORE, Serdes.Bytes(), serdes.windowStats()));
         builder.addStateStore(keyValueStore(Names.FAULT_HISTORY_STORE, Serdes.Bytes(), serdes.faultEvents()));
 
+        Serializer<ClassifiedLog> classifiedLogs = serdes.classifiedLogs().serializer();
         KStream<byte[], InputRecord> inputs = requests
             .merge(metrics, Named.as(Names.SIGNALS_MERGE_METRICS))
             .merge(logs, Named.as(Names.SIGNALS_MERGE_LOGS));
@@ -114,12 +116,12 @@ public final class AnalyzerTopology {
                     .withValueSerde(serdes.inputsAsRead()));
         KStream<String, SignalAsRead> byService = keyed
             .processValues(() -> new ClassifyProcessor(config.classificationRules()), Named.as(Names.LOGS_CLASSIFY))
-            .processValues(() -> new TemplateProcessor(config.templates(), config.templateLearningPeriod(), config.templateCachedServices()),
+            .processValues(() -> new TemplateProcessor(config.templates(), config.templateLearningPeriod(), config.templateCachedServices(),
+                    log -> classifiedLogs.serialize(config.topics().classifiedLogs(), log)),
                 Named.as(Names.TEMPLATES), Names.LOG_TEMPLATES_STORE);
 
         byService.filter((service, signal) -> signal.signal().getPayload() instanceof ClassifiedLog, Named.as(Names.CLASSIFIED_LOGS_ONLY))
-            .mapValues(signal -> (ClassifiedLog) signal.signal().getPayload(), Named.as(Names.CLASSIFIED_LOGS_KEYED))
-            .to(config.topics().classifiedLogs(), Produced.with(Serdes.String(), serdes.classifiedLogs()).withName(Names.CLASSIFIED_LOGS_SINK));
+            .to(config.topics().classifiedLogs(), Produced.with(Serdes.String(), serdes.classifiedLogSignals()).withName(Names.CLASSIFIED_LOGS_SINK));
 
         KStream<String, SpecificRecord> health = byService
             .process(() -> new ServiceWindowsProcessor(config.windowSize(), config.windowGrace()),

@@ -14,7 +14,6 @@ public final class Names {
     public static final String LOGS_VALIDATE = "logs-validate";
     public static final String LOGS_CLASSIFY = "logs-classify";
     public static final String CLASSIFIED_LOGS_ONLY = "classified-logs-only";
-    public static final String CLASSIFIED_LOGS_KEYED = "classified-logs-as-records";
     public static final String CLASSIFIED_LOGS_SINK = "classified-logs-sink";
 
     public static final String RULES_SOURCE = "classification-rules-source";

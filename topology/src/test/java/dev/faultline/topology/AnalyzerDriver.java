@@ -90,7 +90,7 @@ public final class AnalyzerDriver implements AutoCloseable {
         windows = driver.createOutputTopic(config.topics().windowStats(), new StringDeserializer(), serdes.windowStats().deserializer());
         classified = driver.createOutputTopic(config.topics().classifiedLogs(), new StringDeserializer(), serdes.classifiedLogs().deserializer());
         AvroSerde<DeadLetter> deadLetterSerde = AvroSerde.specific(DeadLetter.class);
-        deadLetterSerde.configure(Map.of(SerdeConfig.SCHEMA_REGISTRY_URL, "mock://" + scope), false);
+        deadLetterSerde.configure(Map.of(SerdeConfig.SCHEMA_REGISTRY_URL, settings.get(SerdeConfig.SCHEMA_REGISTRY_URL)), false);
         deadLetters = driver.createOutputTopic(config.topics().deadLetters(), new ByteArrayDeserializer(), deadLetterSerde.deserializer());
     }
 

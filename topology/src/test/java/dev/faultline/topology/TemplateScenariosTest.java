@@ -7,8 +7,10 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.stream.Collectors;
 
+import org.apache.avro.SchemaBuilder;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -17,6 +19,9 @@ import dev.faultline.schema.FaultEvent;
 import dev.faultline.schema.LogSeverity;
 import dev.faultline.schema.WindowStats;
 import dev.faultline.schema.internal.TemplateRecord;
+import dev.faultline.serde.MockSchemaRegistry;
+import dev.faultline.serde.SerdeConfig;
+import dev.faultline.topology.config.AnalyzerConfig;
 import dev.faultline.topology.processors.TemplateProcessor;
 
 /** Templates on classified logs, and new error patterns after the learning period as one grouped fault. */
@@ -43,6 +48,26 @@ class TemplateScenariosTest {
             message.append(' ').append(WORDS[(i * 7 + j + 3) % WORDS.length]);
         }
         return message.append(" could not be settled").toString();
+    }
+
+    @Test
+    void shouldCountAClassifiedLogInItsWindowAndDeadLetterItWhenItCannotBeEncodedForItsTopic() {
+        // The subject of classified logs already holds a schema the analyzer's cannot follow: every encoding is refused.
+        String scope = "incompatible-classified-logs-" + UUID.randomUUID();
+        MockSchemaRegistry.client(scope).register(AnalyzerConfig.DEFAULTS.get(AnalyzerConfig.TOPIC_CLASSIFIED_LOGS) + "-value",
+            SchemaBuilder.record("ClassifiedLog").namespace("dev.faultline.schema").fields().requiredInt("shard").endRecord());
+        try (AnalyzerDriver refused = new AnalyzerDriver(Map.of(SerdeConfig.SCHEMA_REGISTRY_URL, "mock://" + scope), AnalyzerDriver.T0)) {
+            refused.minute(0, () -> refused.log("billing", LogSeverity.ERROR, "Connection refused to db-1", at(0, 10)));
+            refused.minute(1, () -> refused.requests("billing", 1, 1, 0, 10));
+            refused.minute(2, () -> refused.requests("billing", 2, 1, 0, 10));
+
+            assertThat(refused.classifiedLogs()).isEmpty();
+            assertThat(refused.deadLetters()).extracting(r -> r.value().getReason().name()).containsExactly("PRODUCTION_ERROR");
+            assertThat(refused.serviceWindows()).filteredOn(w -> w.getWindowStart().equals(AnalyzerDriver.T0))
+                .singleElement().satisfies(w -> assertThat(w.getLogsByKind().values()).containsExactly(1L));
+        } finally {
+            MockSchemaRegistry.dropScope(scope);
+        }
     }
 
     @Test

@@ -33,6 +33,7 @@ import org.apache.kafka.streams.state.internals.WrappedStateStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.faultline.schema.ClassifiedLog;
 import dev.faultline.schema.internal.Signal;
 import dev.faultline.schema.internal.WindowAccumulator;
 import dev.faultline.serde.AvroSerde;
@@ -57,7 +58,8 @@ import dev.faultline.topology.domain.OpenWindow;
  *     {@link OpenWindow#loggedThrough()} the last segment sequence written before it;</li>
  * <li>{@code start (8 bytes) | 0x00 | sequence (8 bytes)}: a log segment, signals of windows
  *     starting at {@code start}, each a varint length and, in Confluent wire format, the
- *     signal, or the request or metric sample it carries as it was read (not encoded again).
+ *     signal, or what it carries as the bytes that exist already: a request or metric sample
+ *     as it was read, a classified log as it was written to its topic (not encoded again).
  *     Service names never start with a 0x00 byte (validation refuses control characters).</li>
  * </ul>
  * A window is its snapshot, if any, plus its service's signals in segments written after it.
@@ -159,7 +161,7 @@ public final class OpenWindowStore extends WrappedStateStore<KeyValueStore<Bytes
 
     /**
      * A builder wrapping {@code inner}, a store of bytes that should not cache itself; {@code logged} reads signals and
-     * the requests and metric samples added with their bytes as read.
+     * the payloads added with their bytes (requests and metric samples as read, classified logs as written).
      */
     public static StoreBuilder<OpenWindowStore> builder(StoreBuilder<KeyValueStore<Bytes, byte[]>> inner, AvroSerde<WindowAccumulator> windows,
                                                         AvroSerde<Signal> signals, Deserializer<SpecificRecord> logged) {
@@ -177,8 +179,9 @@ public final class OpenWindowStore extends WrappedStateStore<KeyValueStore<Bytes
 
     /**
      * Adds {@code signal}, of event time {@code time}, to its service's window starting at {@code start}; {@code asRead},
-     * if not null, is its payload's bytes as read (Confluent wire format), logged as they are. The signal is in its
-     * window by the time anything reads or writes the windows; until then it may wait for a batch ({@link #ADD_BATCH}).
+     * if not null, is its payload's bytes (Confluent wire format, see {@link dev.faultline.topology.SignalAsRead}), logged
+     * as they are. The signal is in its window by the time anything reads or writes the windows; until then it may wait
+     * for a batch ({@link #ADD_BATCH}).
      */
     public void add(long start, long time, Signal signal, byte[] asRead) {
         load();
@@ -489,7 +492,8 @@ public final class OpenWindowStore extends WrappedStateStore<KeyValueStore<Bytes
                         byte[] bytes = new byte[ByteUtils.readUnsignedVarint(signals)];
                         signals.get(bytes);
                         SpecificRecord logged = loggedSignals.deserialize(signalTopic, bytes);
-                        Signal signal = logged instanceof Signal s ? s : new Signal(InputRecord.serviceOf(logged), logged, null);
+                        Signal signal = logged instanceof Signal s ? s
+                            : new Signal(logged instanceof ClassifiedLog log ? log.getService() : InputRecord.serviceOf(logged), logged, null);
                         Entry entry = entryOf(windowsOf(start), start, signal.getService(), WindowTable.hash(signal.getService()));
                         if (entry.window.loggedThrough() < sequence) {
                             entry.window.add(signal.getPayload(), eventTime(signal));

@@ -18,11 +18,16 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.Stores;
 import org.junit.jupiter.api.Test;
 
+import dev.faultline.schema.ClassifiedLog;
+import dev.faultline.schema.FaultCategory;
+import dev.faultline.schema.FaultKind;
 import dev.faultline.schema.LogSeverity;
 import dev.faultline.schema.RequestEvent;
+import dev.faultline.schema.Severity;
 import dev.faultline.schema.internal.Signal;
 import dev.faultline.serde.SerdeConfig;
 import dev.faultline.topology.AnalyzerSerdes;
+import dev.faultline.topology.TelemetryTimestampExtractor;
 import dev.faultline.topology.domain.ClosedWindow;
 import dev.faultline.topology.domain.OpenWindow;
 
@@ -77,7 +82,7 @@ class OpenWindowStoreTest {
         Map<String, ClosedWindow> windows = new LinkedHashMap<>();
         committed.forEach((key, signals) -> {
             OpenWindow window = OpenWindow.empty();
-            signals.forEach(signal -> window.add(signal.getPayload(), ((RequestEvent) signal.getPayload()).getStartTime().toEpochMilli()));
+            signals.forEach(signal -> window.add(signal.getPayload(), TelemetryTimestampExtractor.eventTime(signal.getPayload()).toEpochMilli()));
             long start = Long.parseLong(key.substring(0, key.indexOf('/')));
             windows.put(key, closed(start, key.substring(key.indexOf('/') + 1), window));
         });
@@ -131,6 +136,37 @@ class OpenWindowStoreTest {
         add(store, W1, "cold-1", 2, false, true);
 
         assertThat(removeAll(restoredFrom(store))).isEqualTo(expected());
+    }
+
+    @Test
+    void shouldRestoreClassifiedLogsLoggedAsWrittenToTheirTopicAmongEncodedOnes() {
+        OpenWindowStore store = store();
+        addLog(store, W1, "cold-1", 0, true, true);
+        add(store, W1, "cold-1", 2, true, true);
+        addLog(store, W1, "cold-1", 1, true, false);
+        addLog(store, W2, "cold-2", 0, true, true);
+        store.flushCache();
+        addLog(store, W1, "cold-1", 2, true, true);
+        add(store, W1, "cold-1", 1, true, false);
+        store.flushCache();
+        addLog(store, W2, "cold-2", 1, false, true);
+
+        Map<String, ClosedWindow> restored = removeAll(restoredFrom(store));
+        assertThat(restored).isEqualTo(expected());
+        assertThat(restored.get(W1 + "/cold-1").stats().getLogsByKind()).containsEntry(FaultKind.CONNECTION_TIMEOUT.name(), 3L);
+    }
+
+    /** Adds a classified log; {@code asWritten}: with its bytes as written to the classified-logs topic. */
+    private void addLog(OpenWindowStore store, long start, String service, int second, boolean commit, boolean asWritten) {
+        ClassifiedLog log = ClassifiedLog.newBuilder().setAnalyzerVersion("test").setEventTime(Instant.ofEpochMilli(start + 1_000L * second))
+            .setService(service).setLogSeverity(LogSeverity.ERROR).setCategory(FaultCategory.NETWORK).setKind(FaultKind.CONNECTION_TIMEOUT)
+            .setSeverity(Severity.HIGH).setBody("read timed out after " + second + " s").setTemplateId("t" + second).build();
+        Signal signal = new Signal(service, log, null);
+        store.add(start, log.getEventTime().toEpochMilli(), signal,
+            asWritten ? serdes.classifiedLogs().serializer().serialize("classified-logs", log) : null);
+        if (commit) {
+            committed.computeIfAbsent(start + "/" + service, k -> new ArrayList<>()).add(signal);
+        }
     }
 
     @Test
