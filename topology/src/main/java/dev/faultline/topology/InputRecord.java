@@ -5,6 +5,7 @@ import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 
+import dev.faultline.schema.ClassifiedLog;
 import dev.faultline.schema.LogRecord;
 import dev.faultline.schema.MetricSample;
 import dev.faultline.schema.RequestEvent;
@@ -22,13 +23,16 @@ public record InputRecord(SpecificRecord decoded, byte[] bytes) {
         return serviceOf(decoded);
     }
 
-    /** The service of a request, metric sample or log. */
+    /** The service of a request, metric sample, log or classified log (as the open-window store logs one). */
     public static String serviceOf(SpecificRecord decoded) {
         if (decoded instanceof RequestEvent request) {
             return request.getService();
         }
         if (decoded instanceof MetricSample sample) {
             return sample.getService();
+        }
+        if (decoded instanceof ClassifiedLog log) {
+            return log.getService();
         }
         return ((LogRecord) decoded).getService();
     }

@@ -33,7 +33,6 @@ import org.apache.kafka.streams.state.internals.WrappedStateStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import dev.faultline.schema.ClassifiedLog;
 import dev.faultline.schema.internal.Signal;
 import dev.faultline.schema.internal.WindowAccumulator;
 import dev.faultline.serde.AvroSerde;
@@ -492,8 +491,7 @@ public final class OpenWindowStore extends WrappedStateStore<KeyValueStore<Bytes
                         byte[] bytes = new byte[ByteUtils.readUnsignedVarint(signals)];
                         signals.get(bytes);
                         SpecificRecord logged = loggedSignals.deserialize(signalTopic, bytes);
-                        Signal signal = logged instanceof Signal s ? s
-                            : new Signal(logged instanceof ClassifiedLog log ? log.getService() : InputRecord.serviceOf(logged), logged, null);
+                        Signal signal = logged instanceof Signal s ? s : new Signal(InputRecord.serviceOf(logged), logged, null);
                         Entry entry = entryOf(windowsOf(start), start, signal.getService(), WindowTable.hash(signal.getService()));
                         if (entry.window.loggedThrough() < sequence) {
                             entry.window.add(signal.getPayload(), eventTime(signal));

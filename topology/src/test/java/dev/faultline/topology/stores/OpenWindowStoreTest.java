@@ -70,11 +70,15 @@ class OpenWindowStoreTest {
     private void add(OpenWindowStore store, long start, String service, int requests, boolean commit, boolean asRead) {
         for (int i = 0; i < requests; i++) {
             RequestEvent request = request(service, 10 + i * 7, Instant.ofEpochMilli(start + i));
-            Signal signal = new Signal(service, request, null);
-            store.add(start, request.getStartTime().toEpochMilli(), signal, asRead ? serdes.requests().serializer().serialize("requests", request) : null);
-            if (commit) {
-                committed.computeIfAbsent(start + "/" + service, k -> new ArrayList<>()).add(signal);
-            }
+            add(store, start, new Signal(service, request, null), asRead ? serdes.requests().serializer().serialize("requests", request) : null, commit);
+        }
+    }
+
+    /** Adds a signal of its payload's event time; {@code commit}: expected in its window once restored. */
+    private void add(OpenWindowStore store, long start, Signal signal, byte[] bytes, boolean commit) {
+        store.add(start, TelemetryTimestampExtractor.eventTime(signal.getPayload()).toEpochMilli(), signal, bytes);
+        if (commit) {
+            committed.computeIfAbsent(start + "/" + signal.getService(), k -> new ArrayList<>()).add(signal);
         }
     }
 
@@ -161,12 +165,8 @@ class OpenWindowStoreTest {
         ClassifiedLog log = ClassifiedLog.newBuilder().setAnalyzerVersion("test").setEventTime(Instant.ofEpochMilli(start + 1_000L * second))
             .setService(service).setLogSeverity(LogSeverity.ERROR).setCategory(FaultCategory.NETWORK).setKind(FaultKind.CONNECTION_TIMEOUT)
             .setSeverity(Severity.HIGH).setBody("read timed out after " + second + " s").setTemplateId("t" + second).build();
-        Signal signal = new Signal(service, log, null);
-        store.add(start, log.getEventTime().toEpochMilli(), signal,
-            asWritten ? serdes.classifiedLogs().serializer().serialize("classified-logs", log) : null);
-        if (commit) {
-            committed.computeIfAbsent(start + "/" + service, k -> new ArrayList<>()).add(signal);
-        }
+        add(store, start, new Signal(service, log, null), asWritten ? serdes.classifiedLogs().serializer().serialize("classified-logs", log) : null,
+            commit);
     }
 
     @Test
