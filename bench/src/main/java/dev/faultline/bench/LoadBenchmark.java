@@ -45,7 +45,7 @@ import dev.faultline.topology.config.AnalyzerConfig;
  * stream is produced once; then, for each processing guarantee, a pass-through topology
  * (deserialize and re-serialize every input) and the full analyzer consume all of it from
  * the beginning, and their throughput and lag, counted where the input reaches the last stage
- * ({@link #lastStageTopicNames}), are sampled every half second. The
+ * ({@link #reachedWindows}), are sampled every half second. The
  * figure of merit is full / pass-through on the same broker, data and run. Results:
  * {@code target/bench/load.json} and {@code target/bench/load.png}.
  *
@@ -112,9 +112,15 @@ public final class LoadBenchmark {
         List<String> guarantees = List.of("at_least_once", "exactly_once_v2");
         int repeats = 1;
         Path out = Path.of("target", "bench");
-        Map<String, String> analyzerSettings = new HashMap<>(Map.of(AnalyzerConfig.INPUT_KEYED_BY_SERVICE, "false"));
+        Map<String, String> analyzerSettings = new HashMap<>();
+        boolean roundRobin = false;
         for (int i = 0; i < args.length; i += 2) {
             switch (args[i]) {
+                case "--producer-partitioning" -> roundRobin = switch (args[i + 1]) {
+                    case "service" -> false;
+                    case "round-robin" -> true;
+                    default -> throw new IllegalArgumentException("--producer-partitioning: service or round-robin, got " + args[i + 1]);
+                };
                 case "--input-keyed-by-service" -> analyzerSettings.put(AnalyzerConfig.INPUT_KEYED_BY_SERVICE, args[i + 1]);
                 case "--set" -> analyzerSettings.putAll(settings(args[i + 1]));
                 case "--records" -> records = list(args[i + 1], Long::valueOf);
@@ -125,7 +131,8 @@ public final class LoadBenchmark {
                 case "--out" -> out = Path.of(args[i + 1]);
                 default -> throw new IllegalArgumentException("unknown option " + args[i] + "; options: --services N[,N] --records N[,N]"
                     + " --minutes M[,M] (one value for every service count, or one each) --guarantees at_least_once,exactly_once_v2"
-                    + " --repeats N (pairs of runs per guarantee, default 1) --input-keyed-by-service true|false"
+                    + " --repeats N (pairs of runs per guarantee, default 1) --input-keyed-by-service auto|true|false"
+                    + " --producer-partitioning service|round-robin (default service)"
                     + " --set key=value[,key=value] (analyzer and Kafka settings) --out DIR");
             }
         }
@@ -154,7 +161,7 @@ public final class LoadBenchmark {
                     TopicProvisioner.ensure(admin, TopicProvisioner.topics(input));
                     admin.createTopics(List.of(new NewTopic(prefix + ".pass-through", PARTITIONS, (short) 1))).all().get();
                 }
-                produce(input, services, count, Duration.ofMillis((long) (minutes.get(run) * 60_000)));
+                produce(input, services, count, Duration.ofMillis((long) (minutes.get(run) * 60_000)), roundRobin);
                 if (runs.isEmpty()) {
                     // Unmeasured: the first runs in a JVM pay for its JIT compilation, which would favour whichever topology ran later.
                     for (String topology : List.of("pass-through", "analyzer")) {
@@ -223,10 +230,10 @@ public final class LoadBenchmark {
     private static Topology build(LocalKafkaBroker broker, String topology, AnalyzerConfig config, String prefix) throws Exception {
         try (Admin admin = broker.admin()) {
             TopicProvisioner.ensure(admin, TopicProvisioner.topics(config));
+            return topology.equals("pass-through")
+                ? PassThrough.build(config, prefix + ".pass-through")
+                : AnalyzerTopology.build(config, new AnalyzerSerdes(config.kafka()), TopicProvisioner.routing(admin, config));
         }
-        return topology.equals("pass-through")
-            ? PassThrough.build(config, prefix + ".pass-through")
-            : AnalyzerTopology.build(config, new AnalyzerSerdes(config.kafka()));
     }
 
     static AnalyzerConfig config(LocalKafkaBroker broker, LocalSchemaRegistry registry, String prefix, String app, String guarantee) {
@@ -257,16 +264,20 @@ public final class LoadBenchmark {
 
     /**
      * The seeded stream, keyed by service, timestamped with its event time: evenly over {@code span}, from half a window
-     * before a window boundary (see {@link #startBetweenBoundaries}), ending a minute or more ago.
+     * before a window boundary (see {@link #startBetweenBoundaries}), ending a minute or more ago. In its service's
+     * partition, as Kafka's default partitioner puts it, or with {@code roundRobin} in partition {@code i % PARTITIONS}
+     * for the {@code i}-th record, as a producer that does not key by service spreads records.
      */
-    static void produce(AnalyzerConfig config, int services, long records, Duration span) {
+    static void produce(AnalyzerConfig config, int services, long records, Duration span, boolean roundRobin) {
         double eventsPerSecond = records / (span.toMillis() / 1000.0);
         Instant start = startBetweenBoundaries(Instant.now().minus(span).minus(Duration.ofMinutes(1)), config.windowSize());
         MixedStream stream = new MixedStream(services, start, eventsPerSecond);
         long started = System.nanoTime();
         try (KafkaProducer<String, SpecificRecord> producer = producer(config, ProducerConfig.BATCH_SIZE_CONFIG, "262144")) {
             for (long i = 0; i < records; i++) {
-                producer.send(record(config, stream.next()));
+                ProducerRecord<String, SpecificRecord> record = record(config, stream.next());
+                producer.send(roundRobin ? new ProducerRecord<>(record.topic(), (int) (i % PARTITIONS), record.timestamp(), record.key(),
+                    record.value()) : record);
             }
         }
         System.out.printf("produced %,d records over %,d services and %s of event time in %.1f s%n", records, services, span,
@@ -312,7 +323,6 @@ public final class LoadBenchmark {
             throws InterruptedException {
         Properties props = new Properties();
         props.putAll(config.kafka());
-        Set<String> lastStage = name.equals("pass-through") ? consumerTopicNames(config) : lastStageTopicNames(config);
         List<Sample> samples = new ArrayList<>();
         System.gc();
         long started;
@@ -327,7 +337,7 @@ public final class LoadBenchmark {
                     throw new IllegalStateException(name + " " + guarantee + ": " + consumed + " of " + records + " consumed, state " + streams.state());
                 }
                 Thread.sleep(500);
-                consumed = consumed(streams, lastStage);
+                consumed = name.equals("pass-through") ? consumed(streams, consumerTopicNames(config)) : reachedWindows(streams, config);
                 samples.add(new Sample((System.nanoTime() - started) / 1e9, consumed, records - consumed,
                     ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed(), rss(), rocksDb(streams), cpuNanos(),
                     broker.cpuTime().toNanos()));
@@ -388,27 +398,34 @@ public final class LoadBenchmark {
     }
 
     /**
-     * Where the analyzer's input reaches its last stage (the windows), as the consumer's metrics
-     * name it: the repartition topic by service, or the inputs when there is none. Counting
-     * the inputs there would count records the first stage has repartitioned but the second
-     * has not reached: the first stage can run far ahead (a run once "consumed" all input 36 s
-     * before the windows had seen it).
+     * Records that reached the analyzer's last stage, the windows, from its clients' metrics: fetched from the repartition
+     * topic ({@code analyzer.input.keyed-by-service=false}); from the inputs ({@code true}); or ({@code auto}) fetched from
+     * the inputs, less those sent on the detour, plus those fetched from it. Counting every input fetched would count
+     * records that the first stage has repartitioned but the windows have not reached: the first stage can run far ahead
+     * (a run once "consumed" all input 36 s before the windows had seen it).
      */
-    static Set<String> lastStageTopicNames(AnalyzerConfig config) {
-        if (config.inputKeyedByService()) {
-            return consumerTopicNames(config);
-        }
-        String repartition = config.kafka().get(StreamsConfig.APPLICATION_ID_CONFIG) + "-" + Names.SIGNALS_BY_SERVICE + "-repartition";
-        return Set.of(repartition.replace('.', '_'));
+    static long reachedWindows(KafkaStreams streams, AnalyzerConfig config) {
+        Set<String> detour = Set.of(Names.detourTopic(config.applicationId()).replace('.', '_'));
+        return switch (config.inputPartitioning()) {
+            case REPARTITION -> consumed(streams, detour);
+            case IN_PLACE -> consumed(streams, consumerTopicNames(config));
+            case AUTO -> consumed(streams, consumerTopicNames(config)) - total(streams, "producer-topic-metrics", "record-send-total", detour)
+                + consumed(streams, detour);
+        };
     }
 
     /** Records of {@code topics} fetched by the stream threads' consumers, from the consumers' own metrics. */
     static long consumed(KafkaStreams streams, Set<String> topics) {
+        return total(streams, "consumer-fetch-manager-metrics", "records-consumed-total", topics);
+    }
+
+    /** The sum of the clients' metric {@code name} of {@code group} over {@code topics} (dots in their names as underscores). */
+    private static long total(KafkaStreams streams, String group, String name, Set<String> topics) {
         double total = 0;
         for (Map.Entry<MetricName, ? extends Metric> e : streams.metrics().entrySet()) {
             MetricName m = e.getKey();
-            if (m.name().equals("records-consumed-total") && m.group().equals("consumer-fetch-manager-metrics")
-                    && m.tags().containsKey("topic") && topics.contains(m.tags().get("topic"))) {
+            if (m.name().equals(name) && m.group().equals(group)
+                    && m.tags().containsKey("topic") && topics.contains(m.tags().get("topic").replace('.', '_'))) {
                 total += ((Number) e.getValue().metricValue()).doubleValue();
             }
         }
@@ -476,12 +493,21 @@ public final class LoadBenchmark {
         machine.put("jvmArguments", ManagementFactory.getRuntimeMXBean().getInputArguments());
         machine.put("java", System.getProperty("java.version"));
         machine.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version"));
-        try {
-            machine.put("cpu", Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
-                .findFirst().map(l -> l.substring(l.indexOf(':') + 1).trim()).orElse("unknown"));
-        } catch (IOException e) {
-            machine.put("cpu", "unknown");
-        }
+        // The model name alone does not tell hosts apart: under the same "Intel(R) Xeon(R) Processor", the pass-through ran
+        // twice as fast on 2026-12-05 as the day before, on a host reporting a 480 MiB cache.
+        machine.put("cpu", cpuInfo("model name"));
+        machine.put("cpuCache", cpuInfo("cache size"));
+        machine.put("cpuMHz", cpuInfo("cpu MHz"));
         return machine;
+    }
+
+    /** The value of the first line of /proc/cpuinfo named {@code name}, "unknown" without one. */
+    private static String cpuInfo(String name) {
+        try {
+            return Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith(name))
+                .findFirst().map(l -> l.substring(l.indexOf(':') + 1).trim()).orElse("unknown");
+        } catch (IOException e) {
+            return "unknown";
+        }
     }
 }

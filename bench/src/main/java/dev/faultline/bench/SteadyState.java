@@ -33,6 +33,7 @@ import dev.faultline.topology.AnalyzerSerdes;
 import dev.faultline.topology.AnalyzerTopology;
 import dev.faultline.topology.app.TopicProvisioner;
 import dev.faultline.topology.config.AnalyzerConfig;
+import dev.faultline.topology.config.InputRouting;
 
 /**
  * Memory at steady state: live traffic (event time = now) over many services at a fixed rate
@@ -78,15 +79,17 @@ public final class SteadyState {
         try (LocalKafkaBroker broker = LocalKafkaBroker.start(); LocalSchemaRegistry registry = LocalSchemaRegistry.start()) {
             String prefix = "steady-" + services + "-" + UUID.randomUUID().toString().substring(0, 6);
             AnalyzerConfig config = LoadBenchmark.config(broker, registry, prefix, "analyzer", guarantee);
+            InputRouting routing;
             try (Admin admin = broker.admin()) {
                 TopicProvisioner.ensure(admin, TopicProvisioner.topics(config));
+                routing = TopicProvisioner.routing(admin, config);
             }
             Duration length = Duration.ofMillis((long) (minutes * 60_000));
             AtomicLong produced = new AtomicLong();
             int serviceCount = services;
             double perSecond = rate;
             Thread producer = new Thread(() -> produceLive(config, serviceCount, perSecond, length, produced), "live-traffic");
-            LoadBenchmark.Run run = observe(broker, config, guarantee, services, length, producer, produced);
+            LoadBenchmark.Run run = observe(broker, config, routing, guarantee, services, length, producer, produced);
             Map<String, Object> result = new HashMap<>();
             result.put("services", services);
             result.put("ratePerSecond", rate);
@@ -125,13 +128,12 @@ public final class SteadyState {
         }
     }
 
-    private static LoadBenchmark.Run observe(LocalKafkaBroker broker, AnalyzerConfig config, String guarantee, int services, Duration length,
-                                             Thread producer, AtomicLong produced) throws InterruptedException {
+    private static LoadBenchmark.Run observe(LocalKafkaBroker broker, AnalyzerConfig config, InputRouting routing, String guarantee,
+                                             int services, Duration length, Thread producer, AtomicLong produced) throws InterruptedException {
         Properties props = new Properties();
         props.putAll(config.kafka());
-        Set<String> lastStage = LoadBenchmark.lastStageTopicNames(config);
         List<LoadBenchmark.Sample> samples = new ArrayList<>();
-        try (KafkaStreams streams = new KafkaStreams(AnalyzerTopology.build(config, new AnalyzerSerdes(config.kafka())), props)) {
+        try (KafkaStreams streams = new KafkaStreams(AnalyzerTopology.build(config, new AnalyzerSerdes(config.kafka()), routing), props)) {
             streams.cleanUp();
             long started = System.nanoTime();
             streams.start();
@@ -141,7 +143,7 @@ public final class SteadyState {
                 if (streams.state() == KafkaStreams.State.ERROR) {
                     throw new IllegalStateException("the analyzer stopped: " + streams.state());
                 }
-                long consumed = LoadBenchmark.consumed(streams, lastStage);
+                long consumed = LoadBenchmark.reachedWindows(streams, config);
                 LoadBenchmark.Sample sample = new LoadBenchmark.Sample((System.nanoTime() - started) / 1e9, consumed,
                     produced.get() - consumed, heapAfterGc(), LoadBenchmark.rss(), LoadBenchmark.rocksDb(streams), LoadBenchmark.cpuNanos(),
                     broker.cpuTime().toNanos());

@@ -29,12 +29,13 @@ import dev.faultline.schema.MetricSample;
 import dev.faultline.schema.RequestEvent;
 import dev.faultline.schema.WindowStats;
 import dev.faultline.topology.config.AnalyzerConfig;
+import dev.faultline.topology.config.InputRouting;
 import dev.faultline.topology.domain.Validation;
 import dev.faultline.topology.processors.ByServicePartitioner;
 import dev.faultline.topology.processors.ClassifyProcessor;
 import dev.faultline.topology.processors.HealthProcessor;
 import dev.faultline.topology.processors.RulesUpdater;
-import dev.faultline.topology.processors.ServicePartitionCheck;
+import dev.faultline.topology.processors.ServiceRouter;
 import dev.faultline.topology.processors.ServiceWindowsProcessor;
 import dev.faultline.topology.processors.TemplateProcessor;
 import dev.faultline.topology.processors.ValidateProcessor;
@@ -52,24 +53,30 @@ import dev.faultline.topology.stores.WriteBehindKeyValueStore.Ranges;
  *                                                                                                          ▼
  *                                                    window-stats ◀─ degradation-changes ◀─ fault-events ◀─ health
  * </pre>
- * The repartition forwards each input record's bytes as they were read ({@link InputRecord}).
  * Invalid input throws in the validate steps; the processing exception handler sends it to
- * the dead-letter topic. The only repartition is {@link Names#SIGNALS_BY_SERVICE}; with
- * {@code analyzer.input.keyed-by-service} there is none: {@link ServicePartitionCheck} keys
- * each input record by service where it was read, and dead-letters one read outside its service's
- * partition.
+ * the dead-letter topic. How records reach their service's task depends on
+ * {@code analyzer.input.keyed-by-service} ({@link dev.faultline.topology.config.InputPartitioning}): by default
+ * ({@code auto}) {@link ServiceRouter} keys each record by service where it was read when that is its service's
+ * partition, and sends the others, and from then on all of that task's records, the detour through
+ * {@code <application.id>-signals-by-service-repartition}, which the same tasks read; with {@code false} every record
+ * takes the repartition {@link Names#SIGNALS_BY_SERVICE}; with {@code true} none does, and a record read elsewhere is
+ * dead-lettered. The detour and the repartition forward each input record's bytes as they were read
+ * ({@link InputRecord}).
  */
 public final class AnalyzerTopology {
     private AnalyzerTopology() {
     }
 
-    /** The topology for input topics of {@code analyzer.topics.partitions} partitions (the topics it creates). */
+    /**
+     * The topology routing input as configured, for input topics of {@code analyzer.topics.partitions} partitions (the
+     * topics it creates); {@link dev.faultline.topology.app.TopicProvisioner#routing} checks that against the cluster.
+     */
     public static Topology build(AnalyzerConfig config, AnalyzerSerdes serdes) {
-        return build(config, serdes, config.topicPartitions());
+        return build(config, serdes, new InputRouting(config.inputPartitioning(), config.topicPartitions()));
     }
 
-    /** The topology for input topics of {@code partitions} partitions each. */
-    public static Topology build(AnalyzerConfig config, AnalyzerSerdes serdes, int partitions) {
+    public static Topology build(AnalyzerConfig config, AnalyzerSerdes serdes, InputRouting routing) {
+        int partitions = routing.partitions();
         StreamsBuilder builder = new StreamsBuilder();
         Validation validation = new Validation(config.maxFutureSkew());
 
@@ -109,11 +116,23 @@ public final class AnalyzerTopology {
         KStream<byte[], InputRecord> inputs = requests
             .merge(metrics, Named.as(Names.SIGNALS_MERGE_METRICS))
             .merge(logs, Named.as(Names.SIGNALS_MERGE_LOGS));
-        KStream<String, InputRecord> keyed = config.inputKeyedByService()
-            ? inputs.process(() -> new ServicePartitionCheck(partitions), Named.as(Names.SIGNALS_IN_PLACE))
-            : inputs.selectKey((key, input) -> input.service(), Named.as(Names.SIGNALS_KEYED))
+        KStream<String, InputRecord> keyed = switch (routing.partitioning()) {
+            case REPARTITION -> inputs.selectKey((key, input) -> input.service(), Named.as(Names.SIGNALS_KEYED))
                 .repartition(Repartitioned.<String, InputRecord>as(Names.SIGNALS_BY_SERVICE).withKeySerde(Serdes.String())
                     .withValueSerde(serdes.inputsAsRead()));
+            case IN_PLACE -> inputs.process(() -> new ServiceRouter(partitions, Names.LOGS_CLASSIFY, Optional.empty()),
+                Named.as(Names.SIGNALS_IN_PLACE));
+            case AUTO -> {
+                ServiceRouter.Detour detour = new ServiceRouter.Detour(Names.detourTopic(config.applicationId()), Names.SIGNALS_DETOUR_SINK);
+                KStream<String, InputRecord> routed = inputs
+                    .merge(builder.stream(detour.topic(), Consumed.with(Serdes.ByteArray(), serdes.inputsAsRead())
+                            .withName(Names.SIGNALS_DETOUR_SOURCE).withTimestampExtractor(new TelemetryTimestampExtractor())),
+                        Named.as(Names.SIGNALS_MERGE_DETOUR))
+                    .process(() -> new ServiceRouter(partitions, Names.LOGS_CLASSIFY, Optional.of(detour)), Named.as(Names.SIGNALS_IN_PLACE));
+                routed.to(detour.topic(), Produced.with(Serdes.String(), serdes.inputsAsRead()).withName(detour.sink()));
+                yield routed;
+            }
+        };
         KStream<String, SignalAsRead> byService = keyed
             .processValues(() -> new ClassifyProcessor(config.classificationRules()), Named.as(Names.LOGS_CLASSIFY))
             .processValues(() -> new TemplateProcessor(config.templates(), config.templateLearningPeriod(), config.templateCachedServices(),

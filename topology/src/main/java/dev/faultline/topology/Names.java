@@ -24,10 +24,17 @@ public final class Names {
     public static final String SIGNALS_MERGE_METRICS = "signals-merge-metrics";
     public static final String SIGNALS_MERGE_LOGS = "signals-merge-logs";
     public static final String SIGNALS_KEYED = "signals-keyed-by-service";
-    /** Instead of the repartition, with {@code analyzer.input.keyed-by-service}: signals checked to be in their service's partition. */
+    /**
+     * Instead of the repartition, with {@code analyzer.input.keyed-by-service} {@code auto} or {@code true}: signals kept
+     * where they were read when that is their service's partition.
+     */
     public static final String SIGNALS_IN_PLACE = "signals-in-service-partition";
-    /** The one repartition: {@code <application.id>-signals-by-service-repartition}. */
+    /** With {@code analyzer.input.keyed-by-service=false}, the repartition: {@code <application.id>-signals-by-service-repartition}. */
     public static final String SIGNALS_BY_SERVICE = "signals-by-service";
+    /** With {@code auto}: the sink and source of the detour through {@link #detourTopic}, and where its records join the others. */
+    public static final String SIGNALS_DETOUR_SINK = "signals-detour-sink";
+    public static final String SIGNALS_DETOUR_SOURCE = "signals-detour-source";
+    public static final String SIGNALS_MERGE_DETOUR = "signals-merge-detour";
     /** When each service was last seen, and its liveness; changelog {@code <application.id>-service-heartbeats-changelog}. */
     public static final String SERVICE_HEARTBEATS_STORE = "service-heartbeats";
     public static final String TEMPLATES = "log-templates-miner";
@@ -59,6 +66,15 @@ public final class Names {
     public static final String DEGRADATION_CHANGES_SINK = "degradation-changes-sink";
     public static final String WINDOW_STATS_AS_RECORDS = "window-stats-as-records";
     public static final String WINDOW_STATS_SINK = "window-stats-sink";
+
+    /**
+     * The detour's topic: the repartition's own, which holds records in the same form (keyed by service, partitioned as
+     * a producer keying by service would, the input bytes as read), so an application switching between
+     * {@code false} and {@code auto} reads on where it stopped.
+     */
+    public static String detourTopic(String applicationId) {
+        return applicationId + "-" + SIGNALS_BY_SERVICE + "-repartition";
+    }
 
     private Names() {
     }

@@ -40,10 +40,11 @@ class TopologyNamesTest {
 
         assertThat(stores).containsExactly("classification-rules", "log-templates", "service-fault-history", "service-health", "service-heartbeats", "service-window-history",
             "service-windows");
-        assertThat(topics).containsExactly("faultline.classified-logs", "faultline.degradation-changes", "faultline.fault-events",
-            "faultline.window-stats", "signals-by-service-repartition");
+        assertThat(topics).containsExactly("faultline-signals-by-service-repartition", "faultline.classified-logs",
+            "faultline.degradation-changes", "faultline.fault-events", "faultline.window-stats");
         assertThat(processors).contains("requests-source", "requests-validate", "metrics-source", "metrics-validate", "logs-source",
-            "logs-validate", "logs-classify", "signals-keyed-by-service", "log-templates-miner", "service-windows-aggregate",
+            "logs-validate", "logs-classify", "signals-in-service-partition", "signals-detour-sink", "signals-detour-source",
+            "log-templates-miner", "service-windows-aggregate",
             "service-health-evaluator", "fault-events-sink", "degradation-changes-sink", "window-stats-sink", "classified-logs-sink")
             .allSatisfy(name -> assertThat(name).doesNotContain("KSTREAM").doesNotContain("KTABLE"));
     }

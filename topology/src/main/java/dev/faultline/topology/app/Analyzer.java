@@ -23,6 +23,8 @@ import dev.faultline.topology.api.AnalyzerMetrics;
 import dev.faultline.topology.api.ApiServer;
 import dev.faultline.topology.api.Health;
 import dev.faultline.topology.config.AnalyzerConfig;
+import dev.faultline.topology.config.InputPartitioning;
+import dev.faultline.topology.config.InputRouting;
 
 /** One running analyzer instance: its topics ensured, its topology built and started. */
 public final class Analyzer implements AutoCloseable {
@@ -35,6 +37,7 @@ public final class Analyzer implements AutoCloseable {
     private final Health health;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final Optional<AlertBridge> alerts;
+    private final Optional<DetourPurger> detourPurger;
 
     private Analyzer(AnalyzerConfig config) throws IOException, InterruptedException {
         this.config = config;
@@ -44,14 +47,12 @@ public final class Analyzer implements AutoCloseable {
         } catch (org.apache.kafka.common.errors.SerializationException e) {
             LOG.warn("Output schemas not registered at start ({}); the first record of each output will need the registry", e.getMessage());
         }
-        Topology topology;
-        if (config.inputKeyedByService()) {
-            try (Admin admin = Admin.create(Map.copyOf(config.kafka()))) {
-                topology = AnalyzerTopology.build(config, serdes, TopicProvisioner.keyedInputPartitions(admin, config));
-            }
-        } else {
-            topology = AnalyzerTopology.build(config, serdes);
+        InputRouting routing;
+        try (Admin admin = Admin.create(Map.copyOf(config.kafka()))) {
+            routing = TopicProvisioner.routing(admin, config);
         }
+        Topology topology = AnalyzerTopology.build(config, serdes, routing);
+        detourPurger = routing.partitioning() == InputPartitioning.AUTO ? Optional.of(new DetourPurger(config)) : Optional.empty();
         LOG.debug("Topology:\n{}", topology.describe());
         // The HTTP server binds first: its address is how other instances route queries here.
         api = new ApiServer(config.http(), new AnalyzerMetrics(), Clock.systemUTC());
@@ -128,6 +129,7 @@ public final class Analyzer implements AutoCloseable {
         streams.close(org.apache.kafka.streams.CloseOptions.timeout(CLOSE_TIMEOUT)
             .withGroupMembershipOperation(org.apache.kafka.streams.CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
         alerts.ifPresent(AlertBridge::close);
+        detourPurger.ifPresent(DetourPurger::close);
         api.close();
         stopped.countDown();
     }

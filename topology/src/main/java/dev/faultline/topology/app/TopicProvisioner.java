@@ -15,17 +15,21 @@ import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.streams.StreamsConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.faultline.topology.Names;
 import dev.faultline.topology.config.AnalyzerConfig;
+import dev.faultline.topology.config.InputPartitioning;
+import dev.faultline.topology.config.InputRouting;
 import dev.faultline.topology.config.InvalidConfigException;
 import dev.faultline.topology.config.TopicNames;
 
 /**
  * Creates the analyzer's input and output topics with explicit partition counts and
  * cleanup policies; existing topics are left as they are. Internal topics (repartition,
- * changelog) are Kafka Streams' own business.
+ * changelog) are Kafka Streams' own business, except the detour's ({@link #routing}).
  */
 public final class TopicProvisioner {
     private static final Logger LOG = LoggerFactory.getLogger(TopicProvisioner.class);
@@ -53,24 +57,61 @@ public final class TopicProvisioner {
     }
 
     /**
-     * The partition count of the input topics, which must be one count for
-     * {@code analyzer.input.keyed-by-service}: a service's records are then in the same
-     * partition of each.
+     * The routing {@code analyzer.input.keyed-by-service} asks for, checked against the input topics, with the detour's
+     * topic created when {@code auto} needs it. Reading records in place needs input topics of one partition count (a
+     * service's records are then in the same partition of each): {@code true} fails without it, {@code auto} falls
+     * back to the repartition.
      */
-    public static int keyedInputPartitions(Admin admin, AnalyzerConfig config) throws InterruptedException {
+    public static InputRouting routing(Admin admin, AnalyzerConfig config) throws InterruptedException {
+        InputPartitioning asked = config.inputPartitioning();
+        if (asked == InputPartitioning.REPARTITION) {
+            return new InputRouting(asked, config.topicPartitions());
+        }
+        Map<String, Integer> counts = partitionCounts(admin, config.topics().inputs(), asked);
+        if (new java.util.HashSet<>(counts.values()).size() != 1) {
+            if (asked == InputPartitioning.IN_PLACE) {
+                throw new InvalidConfigException(AnalyzerConfig.INPUT_KEYED_BY_SERVICE, asked.setting(),
+                    "needs input topics with one partition count, found " + counts);
+            }
+            LOG.warn("Input topics have different partition counts {}: every record goes through the repartition by service", counts);
+            return new InputRouting(InputPartitioning.REPARTITION, config.topicPartitions());
+        }
+        int partitions = counts.values().iterator().next();
+        if (asked == InputPartitioning.AUTO) {
+            ensureDetour(admin, config, partitions);
+        }
+        return new InputRouting(asked, partitions);
+    }
+
+    /**
+     * Creates the detour's topic as Kafka Streams creates a repartition topic ({@link DetourPurger} deletes what the
+     * application has committed), unless it exists with the input topics' partition count.
+     */
+    private static void ensureDetour(Admin admin, AnalyzerConfig config, int partitions) throws InterruptedException {
+        String topic = Names.detourTopic(config.applicationId());
+        Object replication = config.kafka().getOrDefault(StreamsConfig.REPLICATION_FACTOR_CONFIG, "-1");
+        ensure(admin, List.of(new NewTopic(topic, Optional.of(partitions), Optional.of(Short.parseShort(replication.toString())))
+            .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE,
+                TopicConfig.SEGMENT_BYTES_CONFIG, String.valueOf(50 << 20), TopicConfig.RETENTION_MS_CONFIG, "-1"))));
+        int existing = partitionCounts(admin, List.of(topic), InputPartitioning.AUTO).get(topic);
+        if (existing != partitions) {
+            throw new InvalidConfigException(AnalyzerConfig.INPUT_KEYED_BY_SERVICE, InputPartitioning.AUTO.setting(),
+                "needs topic " + topic + " with the input topics' " + partitions + " partitions, it has " + existing
+                    + " (once the application has read it to the end, delete it and it is created again; or set false)");
+        }
+    }
+
+    private static Map<String, Integer> partitionCounts(Admin admin, List<String> topics, InputPartitioning asked)
+            throws InterruptedException {
         Map<String, Integer> counts = new java.util.TreeMap<>();
         try {
-            admin.describeTopics(config.topics().inputs()).allTopicNames().get()
+            admin.describeTopics(topics).allTopicNames().get()
                 .forEach((topic, description) -> counts.put(topic, description.partitions().size()));
         } catch (ExecutionException e) {
-            throw new InvalidConfigException(AnalyzerConfig.INPUT_KEYED_BY_SERVICE, true,
-                "needs the input topics to exist, to compare their partition counts: " + e.getCause().getMessage());
+            throw new InvalidConfigException(AnalyzerConfig.INPUT_KEYED_BY_SERVICE, asked.setting(),
+                "needs the topics " + topics + " to exist, to compare their partition counts: " + e.getCause().getMessage());
         }
-        if (new java.util.HashSet<>(counts.values()).size() != 1) {
-            throw new InvalidConfigException(AnalyzerConfig.INPUT_KEYED_BY_SERVICE, true,
-                "needs input topics with one partition count, found " + counts);
-        }
-        return counts.values().iterator().next();
+        return counts;
     }
 
     /** Creates what is missing; returns the names it created. */

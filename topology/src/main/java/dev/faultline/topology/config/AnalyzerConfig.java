@@ -31,7 +31,7 @@ public record AnalyzerConfig(
     TopicNames topics,
     boolean createTopics,
     int topicPartitions,
-    boolean inputKeyedByService,
+    InputPartitioning inputPartitioning,
     short topicReplicationFactor,
     Duration windowSize,
     Duration windowGrace,
@@ -125,7 +125,7 @@ public record AnalyzerConfig(
         d.put(TOPIC_DEAD_LETTERS, "faultline.dead-letters");
         d.put(TOPICS_CREATE, "true");
         d.put(TOPICS_PARTITIONS, "6");
-        d.put(INPUT_KEYED_BY_SERVICE, "false");
+        d.put(INPUT_KEYED_BY_SERVICE, InputPartitioning.AUTO.setting());
         d.put(TOPICS_REPLICATION_FACTOR, "-1");
         d.put(WINDOW_SIZE_MS, "60000");
         d.put(WINDOW_GRACE_MS, "10000");
@@ -235,7 +235,7 @@ public record AnalyzerConfig(
         SerdeConfig.from(kafka);
 
         return new AnalyzerConfig(topics, bool(get, TOPICS_CREATE),
-            (int) number(get, TOPICS_PARTITIONS, 1, 10_000), bool(get, INPUT_KEYED_BY_SERVICE),
+            (int) number(get, TOPICS_PARTITIONS, 1, 10_000), InputPartitioning.parse(INPUT_KEYED_BY_SERVICE, get.apply(INPUT_KEYED_BY_SERVICE)),
             (short) number(get, TOPICS_REPLICATION_FACTOR, -1, Short.MAX_VALUE),
             size, grace, ruleSet, healthRules, Map.copyOf(serviceRules),
             (int) number(get, WRITE_BEHIND_MAX_KEYS, 1, 10_000_000),
