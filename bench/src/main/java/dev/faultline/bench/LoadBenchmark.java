@@ -96,7 +96,7 @@ public final class LoadBenchmark {
     /** A measured run; the CPU time per record (this JVM's, the broker's) is taken over the same span as the rate. */
     record Run(String topology, String guarantee, int services, int repeat, long records, double seconds, double recordsPerSecond,
                double cpuMicrosPerRecord, double brokerCpuMicrosPerRecord, long maxHeapBytes, long maxRssBytes, long maxRocksDbBytes,
-               List<Sample> samples) {
+               long deadLetters, List<Sample> samples) {
         double totalCpuMicrosPerRecord() {
             return cpuMicrosPerRecord + brokerCpuMicrosPerRecord;
         }
@@ -179,9 +179,9 @@ public final class LoadBenchmark {
                                 repeat, count);
                             runs.add(measured);
                             System.out.printf("%-12s %-16s %,7d services, run %d: %,9.0f records/s (%.1f s), CPU %.1f us/record (broker %.1f),"
-                                    + " heap max %d MiB, RSS max %d MiB, RocksDB max %d MiB%n", topology, guarantee, services, repeat,
+                                    + " heap max %d MiB, RSS max %d MiB, RocksDB max %d MiB, dead letters %,d%n", topology, guarantee, services, repeat,
                                 measured.recordsPerSecond(), measured.seconds(), measured.cpuMicrosPerRecord(), measured.brokerCpuMicrosPerRecord(),
-                                measured.maxHeapBytes() >> 20, measured.maxRssBytes() >> 20, measured.maxRocksDbBytes() >> 20);
+                                measured.maxHeapBytes() >> 20, measured.maxRssBytes() >> 20, measured.maxRocksDbBytes() >> 20, measured.deadLetters());
                         }
                     }
                 }
@@ -326,6 +326,7 @@ public final class LoadBenchmark {
         List<Sample> samples = new ArrayList<>();
         System.gc();
         long started;
+        long deadLetters;
         try (KafkaStreams streams = new KafkaStreams(topology, props)) {
             streams.cleanUp();
             started = System.nanoTime();
@@ -342,6 +343,7 @@ public final class LoadBenchmark {
                     ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed(), rss(), rocksDb(streams), cpuNanos(),
                     broker.cpuTime().toNanos()));
             }
+            deadLetters = deadLetters(streams, config);
         }
         // Sustained rate: from 10 % to 90 % of the input, leaving out start-up and the tail.
         Sample from = samples.stream().filter(s -> s.consumed() >= records / 10).findFirst().orElse(samples.get(0));
@@ -351,7 +353,7 @@ public final class LoadBenchmark {
         return new Run(name, guarantee, services, repeat, records, samples.get(samples.size() - 1).seconds(), rate,
             to.cpuMicrosPerRecordSince(from), to.brokerCpuMicrosPerRecordSince(from),
             samples.stream().mapToLong(Sample::heapBytes).max().orElse(0), samples.stream().mapToLong(Sample::rssBytes).max().orElse(0),
-            samples.stream().mapToLong(Sample::rocksDbBytes).max().orElse(0), samples);
+            samples.stream().mapToLong(Sample::rocksDbBytes).max().orElse(0), deadLetters, samples);
     }
 
     private static double target(String guarantee) {
@@ -412,6 +414,15 @@ public final class LoadBenchmark {
             case AUTO -> consumed(streams, consumerTopicNames(config)) - total(streams, "producer-topic-metrics", "record-send-total", detour)
                 + consumed(streams, detour);
         };
+    }
+
+    /**
+     * Records sent to the dead-letter topic. A rate is only worth the records it analysed: late ones (for instance from a
+     * backlog read through a detour or repartition that producers on different partitions filled at different paces) are
+     * dead-lettered, not counted in windows.
+     */
+    static long deadLetters(KafkaStreams streams, AnalyzerConfig config) {
+        return total(streams, "producer-topic-metrics", "record-send-total", Set.of(config.topics().deadLetters().replace('.', '_')));
     }
 
     /** Records of {@code topics} fetched by the stream threads' consumers, from the consumers' own metrics. */

@@ -151,14 +151,14 @@ public final class SteadyState {
                 System.out.printf("%5.0f s: consumed %,d, lag %,d, heap after GC %d MiB, RSS %d MiB, RocksDB %d MiB%n", sample.seconds(),
                     sample.consumed(), sample.lag(), sample.heapBytes() >> 20, sample.rssBytes() >> 20, sample.rocksDbBytes() >> 20);
             }
+            LoadBenchmark.Sample first = samples.get(0);
+            LoadBenchmark.Sample last = samples.get(samples.size() - 1);
+            return new LoadBenchmark.Run("analyzer (steady state)", guarantee, services, 1, produced.get(), last.seconds(),
+                last.consumed() / last.seconds(), last.cpuMicrosPerRecordSince(first), last.brokerCpuMicrosPerRecordSince(first),
+                samples.stream().mapToLong(LoadBenchmark.Sample::heapBytes).max().orElse(0),
+                samples.stream().mapToLong(LoadBenchmark.Sample::rssBytes).max().orElse(0),
+                samples.stream().mapToLong(LoadBenchmark.Sample::rocksDbBytes).max().orElse(0), LoadBenchmark.deadLetters(streams, config), samples);
         }
-        LoadBenchmark.Sample first = samples.get(0);
-        LoadBenchmark.Sample last = samples.get(samples.size() - 1);
-        return new LoadBenchmark.Run("analyzer (steady state)", guarantee, services, 1, produced.get(), last.seconds(),
-            last.consumed() / last.seconds(), last.cpuMicrosPerRecordSince(first), last.brokerCpuMicrosPerRecordSince(first),
-            samples.stream().mapToLong(LoadBenchmark.Sample::heapBytes).max().orElse(0),
-            samples.stream().mapToLong(LoadBenchmark.Sample::rssBytes).max().orElse(0),
-            samples.stream().mapToLong(LoadBenchmark.Sample::rocksDbBytes).max().orElse(0), samples);
     }
 
     /** Heap in use just after the latest collection of each heap pool. */
