@@ -60,7 +60,7 @@ class BadInputAndRulesTest {
     /** The upgrade case README names: a {@code Signal} an earlier build left on the repartition topic. */
     @Test
     void shouldDeadLetterARecordOfAnotherKindOnTheRepartitionTopicAndCarryOn() {
-        String repartition = analyzer.config.applicationId() + "-" + Names.SIGNALS_BY_SERVICE + "-repartition";
+        String repartition = Names.detourTopic(analyzer.config.applicationId());
         byte[] signal = new AnalyzerSerdes(analyzer.config.kafka()).signals().serializer()
             .serialize(repartition, new Signal("payments", request().build(), null));
         long before = DeadLetterMetrics.total(DeadLetterReason.DESERIALIZATION_ERROR);

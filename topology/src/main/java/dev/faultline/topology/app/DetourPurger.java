@@ -39,8 +39,8 @@ final class DetourPurger implements AutoCloseable {
         this.admin = Admin.create(Map.copyOf(config.kafka()));
         this.group = config.applicationId();
         this.topic = Names.detourTopic(group);
-        // Kafka Streams' default, 30 s, unless set.
-        long interval = Long.parseLong(config.kafka().getOrDefault(StreamsConfig.REPARTITION_PURGE_INTERVAL_MS_CONFIG, "30000").toString());
+        // Parsed as Kafka Streams parses it: its default, and a bad value refused naming the key.
+        long interval = (Long) StreamsConfig.configDef().parse(config.kafka()).get(StreamsConfig.REPARTITION_PURGE_INTERVAL_MS_CONFIG);
         timer.scheduleWithFixedDelay(this::purge, interval, interval, TimeUnit.MILLISECONDS);
     }
 

@@ -89,8 +89,8 @@ public final class TopicProvisioner {
      */
     private static void ensureDetour(Admin admin, AnalyzerConfig config, int partitions) throws InterruptedException {
         String topic = Names.detourTopic(config.applicationId());
-        Object replication = config.kafka().getOrDefault(StreamsConfig.REPLICATION_FACTOR_CONFIG, "-1");
-        ensure(admin, List.of(new NewTopic(topic, Optional.of(partitions), Optional.of(Short.parseShort(replication.toString())))
+        int replication = (Integer) StreamsConfig.configDef().parse(config.kafka()).get(StreamsConfig.REPLICATION_FACTOR_CONFIG);
+        ensure(admin, List.of(new NewTopic(topic, Optional.of(partitions), Optional.of((short) replication))
             .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE,
                 TopicConfig.SEGMENT_BYTES_CONFIG, String.valueOf(50 << 20), TopicConfig.RETENTION_MS_CONFIG, "-1"))));
         int existing = partitionCounts(admin, List.of(topic), InputPartitioning.AUTO).get(topic);

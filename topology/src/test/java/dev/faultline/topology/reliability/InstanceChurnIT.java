@@ -51,6 +51,7 @@ import dev.faultline.schema.RequestEvent;
 import dev.faultline.schema.SpanStatus;
 import dev.faultline.schema.WindowStats;
 import dev.faultline.serde.AvroSerde;
+import dev.faultline.topology.Names;
 import dev.faultline.topology.app.Analyzer;
 import dev.faultline.topology.config.AnalyzerConfig;
 
@@ -143,7 +144,7 @@ class InstanceChurnIT {
                     sent.forEach((service, n) -> expected.put(service, n.get()));
                     assertThat(requestsIn(broker, requests)).as("requests per service and window in the input topic")
                         .containsExactlyInAnyOrderEntriesOf(expected);
-                    String repartition = "churn-" + run + "-signals-by-service-repartition";
+                    String repartition = Names.detourTopic(first.applicationId());
                     if (keyedByService.equals("false")) {
                         assertThat(requestsIn(broker, repartition))
                             .as("requests per service and window in the repartition topic").containsExactlyInAnyOrderEntriesOf(expected);
