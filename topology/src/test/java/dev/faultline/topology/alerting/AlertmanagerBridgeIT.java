@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -39,6 +40,7 @@ import dev.faultline.schema.FaultKind;
 import dev.faultline.schema.Measurement;
 import dev.faultline.schema.Severity;
 import dev.faultline.serde.AvroSerde;
+import dev.faultline.topology.app.TopicProvisioner;
 import dev.faultline.topology.config.AnalyzerConfig;
 
 /** The bridge against a real broker and a real Alertmanager (Debian's prometheus-alertmanager). */
@@ -138,7 +140,9 @@ class AlertmanagerBridgeIT {
 
     private static AnalyzerConfig config() throws Exception {
         String topic = "faults-" + UUID.randomUUID();
-        broker.admin().createTopics(List.of(new NewTopic(topic, 3, (short) 1))).all().get();
+        try (Admin admin = broker.admin()) {
+            TopicProvisioner.ensure(admin, List.of(new NewTopic(topic, 3, (short) 1)));
+        }
         return AnalyzerConfig.from(Map.of(
             "bootstrap.servers", broker.bootstrapServers(),
             "schema.registry.url", "mock://alerts-" + topic,

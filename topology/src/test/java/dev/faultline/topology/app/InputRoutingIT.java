@@ -56,7 +56,8 @@ class InputRoutingIT {
         List<String> inputs = List.of(AnalyzerConfig.TOPIC_REQUESTS, AnalyzerConfig.TOPIC_METRICS, AnalyzerConfig.TOPIC_LOGS);
         for (int i = 0; i < inputs.size(); i++) {
             settings.put(inputs.get(i), prefix + ".input-" + i);
-            admin.createTopics(List.of(new NewTopic(prefix + ".input-" + i, partitions[i], (short) 1))).all().get();
+            // As the analyzer does: created topics are used once their partitions are served.
+            TopicProvisioner.ensure(admin, List.of(new NewTopic(prefix + ".input-" + i, partitions[i], (short) 1)));
         }
         return AnalyzerConfig.from(settings);
     }
@@ -110,7 +111,7 @@ class InputRoutingIT {
     void shouldRefuseADetourWhosePartitionCountIsNotTheInputs() throws Exception {
         AnalyzerConfig config = application("auto", 3, 3, 3);
         String detour = Names.detourTopic(config.applicationId());
-        admin.createTopics(List.of(new NewTopic(detour, 2, (short) 1))).all().get();
+        TopicProvisioner.ensure(admin, List.of(new NewTopic(detour, 2, (short) 1)));
 
         assertThatThrownBy(() -> TopicProvisioner.routing(admin, config)).isInstanceOf(InvalidConfigException.class)
             .hasMessage("analyzer.input.keyed-by-service=auto is invalid: needs topic " + detour + " with the input topics' 3 partitions,"
