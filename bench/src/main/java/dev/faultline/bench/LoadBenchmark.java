@@ -37,6 +37,7 @@ import dev.faultline.serde.AvroSerializer;
 import dev.faultline.topology.AnalyzerSerdes;
 import dev.faultline.topology.AnalyzerTopology;
 import dev.faultline.topology.Names;
+import dev.faultline.topology.app.Analyzer;
 import dev.faultline.topology.app.TopicProvisioner;
 import dev.faultline.topology.config.AnalyzerConfig;
 
@@ -106,6 +107,8 @@ public final class LoadBenchmark {
     }
 
     public static void main(String[] args) throws Exception {
+        // As the analyzer's own start does; the pass-through, run in this JVM too, has no empty partitions to format.
+        Analyzer.useEnUsFormatLocale();
         List<Long> records = List.of(6_000_000L, 20_000_000L);
         List<Integer> serviceCounts = List.of(1_000, 100_000);
         List<Double> minutes = List.of(90.0, 3.0);

@@ -31,6 +31,7 @@ import dev.faultline.local.LocalSchemaRegistry;
 import dev.faultline.local.Loopback;
 import dev.faultline.topology.AnalyzerSerdes;
 import dev.faultline.topology.AnalyzerTopology;
+import dev.faultline.topology.app.Analyzer;
 import dev.faultline.topology.app.TopicProvisioner;
 import dev.faultline.topology.config.AnalyzerConfig;
 import dev.faultline.topology.config.InputRouting;
@@ -55,6 +56,8 @@ public final class SteadyState {
     }
 
     public static void main(String[] args) throws Exception {
+        // As the analyzer's own start does; the pass-through, run in this JVM too, has no empty partitions to format.
+        Analyzer.useEnUsFormatLocale();
         int services = 100_000;
         double rate = 4_000;
         double minutes = 10;

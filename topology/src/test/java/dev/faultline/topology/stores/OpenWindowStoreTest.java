@@ -200,6 +200,19 @@ class OpenWindowStoreTest {
     }
 
     @Test
+    void shouldNotWriteAWindowEmittedBeforeTheCommitThatWouldHaveWrittenItWhole() {
+        OpenWindowStore store = store();
+        add(store, W1, "hot", 20, false);
+        add(store, W2, "hot", 20, true);
+
+        store.removeStartingBy(W1);
+        store.flushCache();
+
+        assertThat(stored(store)).as("W2's snapshot alone").hasSize(1);
+        assertThat(removeAll(restoredFrom(store))).isEqualTo(expected());
+    }
+
+    @Test
     void shouldRestoreWhenEachServiceWasLastSeenFromSnapshotsAndLogsBelowWarnInSegments() {
         OpenWindowStore store = store();
         add(store, W1, "hot", 20, true);
