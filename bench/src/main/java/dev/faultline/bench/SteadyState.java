@@ -56,7 +56,7 @@ public final class SteadyState {
     }
 
     public static void main(String[] args) throws Exception {
-        // As the analyzer's own start does; the pass-through, run in this JVM too, has no empty partitions to format.
+        // As the analyzer's own start does (Analyzer.start), which this benchmark does not go through.
         Analyzer.useEnUsFormatLocale();
         int services = 100_000;
         double rate = 4_000;
