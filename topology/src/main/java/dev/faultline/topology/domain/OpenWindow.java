@@ -12,11 +12,12 @@ import dev.faultline.schema.internal.WindowAccumulator;
  */
 public final class OpenWindow {
     private final WindowAccumulator accumulator;
-    private final ServiceWindow.Sketches sketches = new ServiceWindow.Sketches();
+    private final ServiceWindow.Operations operations;
 
     /** The window {@code stored}, its sketches decoded as they are used. */
     public OpenWindow(WindowAccumulator stored) {
         this.accumulator = stored;
+        this.operations = new ServiceWindow.Operations(stored.getOperations());
     }
 
     public static OpenWindow empty() {
@@ -25,7 +26,7 @@ public final class OpenWindow {
 
     /** Adds a signal of event time {@code time} (epoch ms). */
     public OpenWindow add(Object signal, long time) {
-        ServiceWindow.add(accumulator, signal, sketches);
+        ServiceWindow.add(accumulator, signal, operations);
         if (time > accumulator.getLastSeen()) {
             accumulator.setLastSeen(time);
         }
@@ -33,16 +34,29 @@ public final class OpenWindow {
     }
 
     /**
-     * Loads the window's own objects and returns a value of no meaning: called for a batch of windows before they are
-     * used, so that their cache misses overlap (see {@code OpenWindowStore#ADD_BATCH}).
+     * Loads the window and its index of operations and returns a value of no meaning: called for a batch of windows
+     * before they are used, so that their cache misses overlap (see {@code OpenWindowStore#ADD_BATCH}).
      */
     public int prefetch() {
-        return accumulator.getOperations().size() + sketches.size();
+        return operations.size();
     }
 
-    /** Loads what {@link #add} will for {@code signal}, changing nothing, and returns a value of no meaning. */
+    /** Loads the accumulator and the operations' hashes, after {@link #prefetch()}; the value means nothing. */
+    public int prefetchContents() {
+        return (int) accumulator.getRequestCount() + operations.prefetch();
+    }
+
+    /**
+     * Loads what {@link #add} will for {@code signal}, changing nothing, and returns a value of no meaning; for a
+     * request, all but the latency bins, which {@link #prefetchBins} loads next.
+     */
     public int prefetch(Object signal) {
-        return ServiceWindow.prefetch(accumulator, signal, sketches);
+        return ServiceWindow.prefetch(accumulator, signal, operations);
+    }
+
+    /** Loads the latency bins a request will update, after {@link #prefetch(Object)}; the value means nothing. */
+    public int prefetchBins(Object signal) {
+        return ServiceWindow.prefetchBins(signal, operations);
     }
 
     /** The latest event time of the window's signals (epoch ms), -1 when it has none that says. */
@@ -52,7 +66,7 @@ public final class OpenWindow {
 
     /** The accumulator with every sketch encoded into it: what the store keeps. */
     public WindowAccumulator encoded() {
-        sketches.encodeInto(accumulator);
+        operations.encodeInto();
         return accumulator;
     }
 
@@ -66,6 +80,6 @@ public final class OpenWindow {
     }
 
     public ClosedWindow close(String service, Instant start, Instant end, String version) {
-        return ServiceWindow.close(accumulator, sketches, service, start, end, version);
+        return ServiceWindow.close(accumulator, operations, service, start, end, version);
     }
 }
