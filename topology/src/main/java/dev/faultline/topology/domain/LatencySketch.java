@@ -26,8 +26,6 @@ public final class LatencySketch {
     public static final double MAX_MILLIS = MAPPING.maxIndexableValue();
 
     private final DDSketch sketch;
-    /** The sketch's store of positive values (latencies are never negative), held here for {@link #prefetch}. */
-    private final SparseBinStore bins;
     private double max = Double.NEGATIVE_INFINITY;
 
     public LatencySketch() {
@@ -36,7 +34,6 @@ public final class LatencySketch {
 
     private LatencySketch(DDSketch sketch, double max) {
         this.sketch = sketch;
-        this.bins = (SparseBinStore) sketch.getPositiveValueStore();
         this.max = max;
     }
 
@@ -52,7 +49,7 @@ public final class LatencySketch {
 
     /** Loads the bins {@link #add} searches first; the value means nothing. */
     int prefetch() {
-        return bins.prefetch();
+        return ((SparseBinStore) sketch.getPositiveValueStore()).prefetch();
     }
 
     public void merge(LatencySketch other) {

@@ -12,12 +12,11 @@ import dev.faultline.schema.internal.WindowAccumulator;
  */
 public final class OpenWindow {
     private final WindowAccumulator accumulator;
-    private final ServiceWindow.Operations operations;
+    private final ServiceWindow.Sketches sketches = new ServiceWindow.Sketches();
 
     /** The window {@code stored}, its sketches decoded as they are used. */
     public OpenWindow(WindowAccumulator stored) {
         this.accumulator = stored;
-        this.operations = new ServiceWindow.Operations(stored.getOperations());
     }
 
     public static OpenWindow empty() {
@@ -26,7 +25,7 @@ public final class OpenWindow {
 
     /** Adds a signal of event time {@code time} (epoch ms). */
     public OpenWindow add(Object signal, long time) {
-        ServiceWindow.add(accumulator, signal, operations);
+        ServiceWindow.add(accumulator, signal, sketches);
         if (time > accumulator.getLastSeen()) {
             accumulator.setLastSeen(time);
         }
@@ -34,29 +33,16 @@ public final class OpenWindow {
     }
 
     /**
-     * Loads the window and its index of operations and returns a value of no meaning: called for a batch of windows
-     * before they are used, so that their cache misses overlap (see {@code OpenWindowStore#ADD_BATCH}).
+     * Loads the window's own objects and returns a value of no meaning: called for a batch of windows before they are
+     * used, so that their cache misses overlap (see {@code OpenWindowStore#ADD_BATCH}).
      */
     public int prefetch() {
-        return operations.size();
+        return accumulator.getOperations().size() + sketches.size();
     }
 
-    /** Loads the accumulator and the operations' hashes, after {@link #prefetch()}; the value means nothing. */
-    public int prefetchContents() {
-        return (int) accumulator.getRequestCount() + operations.prefetch();
-    }
-
-    /**
-     * Loads what {@link #add} will for {@code signal}, changing nothing, and returns a value of no meaning; for a
-     * request, all but the latency bins, which {@link #prefetchBins} loads next.
-     */
+    /** Loads what {@link #add} will for {@code signal}, changing nothing, and returns a value of no meaning. */
     public int prefetch(Object signal) {
-        return ServiceWindow.prefetch(accumulator, signal, operations);
-    }
-
-    /** Loads the latency bins a request will update, after {@link #prefetch(Object)}; the value means nothing. */
-    public int prefetchBins(Object signal) {
-        return ServiceWindow.prefetchBins(signal, operations);
+        return ServiceWindow.prefetch(accumulator, signal, sketches);
     }
 
     /** The latest event time of the window's signals (epoch ms), -1 when it has none that says. */
@@ -66,7 +52,7 @@ public final class OpenWindow {
 
     /** The accumulator with every sketch encoded into it: what the store keeps. */
     public WindowAccumulator encoded() {
-        operations.encodeInto();
+        sketches.encodeInto(accumulator);
         return accumulator;
     }
 
@@ -80,6 +66,6 @@ public final class OpenWindow {
     }
 
     public ClosedWindow close(String service, Instant start, Instant end, String version) {
-        return ServiceWindow.close(accumulator, operations, service, start, end, version);
+        return ServiceWindow.close(accumulator, sketches, service, start, end, version);
     }
 }

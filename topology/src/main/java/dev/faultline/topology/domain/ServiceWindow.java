@@ -54,20 +54,20 @@ public final class ServiceWindow {
     }
 
     public static WindowAccumulator add(WindowAccumulator acc, Object signal) {
-        Operations operations = new Operations(acc.getOperations());
-        add(acc, signal, operations);
-        operations.encodeInto();
+        Sketches sketches = new Sketches();
+        add(acc, signal, sketches);
+        sketches.encodeInto(acc);
         return acc;
     }
 
     /**
-     * As {@link #add(WindowAccumulator, Object)}, with the window's operations indexed in {@code operations} (which must
-     * be {@code acc}'s) and their latency sketches updated there only: {@code acc} holds them once
-     * {@link Operations#encodeInto} has run. See {@link OpenWindow}.
+     * As {@link #add(WindowAccumulator, Object)}, with the window's latency sketches decoded in
+     * {@code sketches} (which must belong to {@code acc}) and updated there only: {@code acc}
+     * holds them once {@link Sketches#encodeInto} has run. See {@link OpenWindow}.
      */
-    static WindowAccumulator add(WindowAccumulator acc, Object signal, Operations operations) {
+    static WindowAccumulator add(WindowAccumulator acc, Object signal, Sketches sketches) {
         if (signal instanceof RequestEvent request) {
-            addRequest(acc, request, operations);
+            addRequest(acc, request, sketches);
         } else if (signal instanceof MetricSample sample) {
             addMetric(acc, sample);
         } else if (signal instanceof ClassifiedLog log) {
@@ -78,182 +78,91 @@ public final class ServiceWindow {
         return acc;
     }
 
-    /**
-     * Reads what {@link #add} will for {@code signal}, changing nothing; the value means nothing. For a request, its
-     * operation and that operation's sketch; {@link #prefetchBins} goes one level further.
-     */
-    static int prefetch(WindowAccumulator acc, Object signal, Operations operations) {
+    /** Reads what {@link #add} will for {@code signal}, changing nothing; the value means nothing. */
+    static int prefetch(WindowAccumulator acc, Object signal, Sketches sketches) {
         if (signal instanceof RequestEvent request) {
-            return operations.prefetch(request.getOperation());
+            OperationAccumulator op = acc.getOperations().get(request.getOperation());
+            return op == null ? 0 : (int) op.getRequestCount() + sketches.prefetch(request.getOperation());
         } else if (signal instanceof MetricSample sample) {
             InstanceResources r = sample.getInstance() == null ? null : acc.getResources().get(sample.getInstance());
             return r == null || r.getCpuMax() == null ? 0 : 1;
         } else if (signal instanceof ClassifiedLog log) {
-            return count(acc.getLogsByKind(), log.getKind().name()) + count(acc.getLogsBySeverity(), log.getLogSeverity().name())
-                + acc.getLogsByTemplate().size();
-        } else if (signal instanceof LogSeverity severity) {
-            return count(acc.getLogsBySeverity(), severity.name());
+            Long count = acc.getLogsByKind().get(log.getKind().name());
+            return count == null ? 0 : count.intValue() + acc.getLogsBySeverity().size() + acc.getLogsByTemplate().size();
         }
         return 0;
     }
 
-    private static int count(Map<String, Long> counts, String key) {
-        Long count = counts.get(key);
-        return count == null ? 0 : count.intValue();
-    }
-
-    /** Reads the latency bins a request will update, once {@link #prefetch} has run for it; the value means nothing. */
-    static int prefetchBins(Object signal, Operations operations) {
-        return signal instanceof RequestEvent request ? operations.prefetchBins(request.getOperation()) : 0;
-    }
-
-    private static void addRequest(WindowAccumulator acc, RequestEvent request, Operations operations) {
+    private static void addRequest(WindowAccumulator acc, RequestEvent request, Sketches sketches) {
         boolean error = RequestStats.isError(request);
         acc.setRequestCount(acc.getRequestCount() + 1);
         acc.setErrorCount(acc.getErrorCount() + (error ? 1 : 0));
-        Operations.Operation op = operations.ofRequest(acc.getOperations(), request.getOperation());
-        op.stored.setRequestCount(op.stored.getRequestCount() + 1);
-        op.stored.setErrorCount(op.stored.getErrorCount() + (error ? 1 : 0));
-        op.addLatency(request.getDurationMs());
+        String operation = capped(acc.getOperations(), request.getOperation(), MAX_OPERATIONS);
+        OperationAccumulator op = acc.getOperations().computeIfAbsent(operation, o -> emptyOperation());
+        op.setRequestCount(op.getRequestCount() + 1);
+        op.setErrorCount(op.getErrorCount() + (error ? 1 : 0));
+        sketches.add(operation, op.getLatency(), request.getDurationMs());
         if (error && request.getTraceId() != null && acc.getErrorTraceIds().size() < MAX_TRACE_IDS) {
             acc.getErrorTraceIds().add(request.getTraceId());
         }
     }
 
-    /**
-     * The operations of one open window, indexed beside the accumulator's map of them, with their latency sketches
-     * decoded on first use. Why not the map: with 100,000 services a request's window is rarely in the processor's
-     * caches, and a map lookup is a chain of dependent loads (table, node, key, key's bytes, value) for the operation
-     * and another for its sketch. Here a scan of the names' hashes (a window has a few operations, 100 at most) finds one
-     * object that holds both, so the windows store can
-     * load a batch of requests' operations in one stage and their sketches' bins in the next.
-     */
-    static final class Operations {
-        private static final int[] NO_HASHES = new int[0];
-        private static final Operation[] NO_OPERATIONS = new Operation[0];
+    /** The decoded latency sketches of one open window's operations, each decoded on first use. */
+    static final class Sketches {
+        private final Map<String, Decoded> decoded = new HashMap<>();
 
-        private int[] hashes = NO_HASHES;
-        private Operation[] operations = NO_OPERATIONS;
-        private int size;
+        /**
+         * A sketch, marked when it changed since it was last encoded (the others' bytes in the accumulator are current):
+         * a flag rather than a set of changed operations, so a request writes no reference into a window that has
+         * long left the young generation, which the collector would have to scan.
+         */
+        private static final class Decoded {
+            final LatencySketch sketch;
+            boolean changed;
 
-        /** One operation: what the accumulator stores of it, and its sketch. */
-        static final class Operation {
-            final String name;
-            final OperationAccumulator stored;
-            /** Decoded from {@code stored} on first use; null until then. */
-            private LatencySketch sketch;
-            /**
-             * Whether the sketch changed since it was last encoded into {@code stored}: a flag rather than a set of
-             * changed operations, so a request writes no reference into a window that has long left the young
-             * generation, which the collector would have to scan.
-             */
-            private boolean changed;
-
-            Operation(String name, OperationAccumulator stored) {
-                this.name = name;
-                this.stored = stored;
+            Decoded(LatencySketch sketch) {
+                this.sketch = sketch;
             }
-
-            void addLatency(double millis) {
-                sketch().add(millis);
-                changed = true;
-            }
-
-            LatencySketch sketch() {
-                if (sketch == null) {
-                    sketch = stored.getLatency() == null ? new LatencySketch() : LatencySketch.fromBytes(toArray(stored.getLatency()));
-                }
-                return sketch;
-            }
-
-            /** The sketch if the operation has latencies, null if it has none. */
-            LatencySketch sketchIfAny() {
-                return sketch != null || stored.getLatency() != null ? sketch() : null;
-            }
-        }
-
-        /** Indexes {@code stored}, an accumulator's operations. */
-        Operations(Map<String, OperationAccumulator> stored) {
-            stored.forEach(this::append);
         }
 
         int size() {
-            return size;
+            return decoded.size();
         }
 
-        /** Loads the hashes a lookup scans; the value means nothing. */
-        int prefetch() {
-            return size == 0 ? 0 : hashes[0];
+        /** Loads the operation's decoded sketch, if any, down to its bins; the value means nothing. */
+        int prefetch(String operation) {
+            Decoded sketch = decoded.get(operation);
+            return sketch == null ? 0 : sketch.sketch.prefetch();
         }
 
-        /** Loads the operation named so, if any, its name and its sketch; the value means nothing. */
-        int prefetch(String name) {
-            Operation op = probable(name.hashCode());
-            return op == null ? 0 : op.name.length() + (int) op.stored.getRequestCount() + (op.sketch == null ? 0 : (int) op.sketch.max());
+        void add(String operation, java.nio.ByteBuffer bytes, double millis) {
+            Decoded sketch = decoded(operation, bytes);
+            sketch.sketch.add(millis);
+            sketch.changed = true;
         }
 
-        /** Loads the sketch bins of the operation named so, if any; the value means nothing. */
-        int prefetchBins(String name) {
-            Operation op = probable(name.hashCode());
-            return op == null || op.sketch == null ? 0 : op.sketch.prefetch();
+        /** The operation's sketch; {@code bytes} is what the accumulator holds for it (null: none yet). */
+        LatencySketch of(String operation, java.nio.ByteBuffer bytes) {
+            return decoded(operation, bytes).sketch;
         }
 
-        /** The first operation whose name has this hash, or null: what a lookup most likely finds. */
-        private Operation probable(int hash) {
-            for (int i = 0; i < size; i++) {
-                if (hashes[i] == hash) {
-                    return operations[i];
+        private Decoded decoded(String operation, java.nio.ByteBuffer bytes) {
+            Decoded sketch = decoded.get(operation);
+            if (sketch == null) {
+                sketch = new Decoded(bytes == null ? new LatencySketch() : LatencySketch.fromBytes(toArray(bytes)));
+                decoded.put(operation, sketch);
+            }
+            return sketch;
+        }
+
+        /** Writes every sketch changed since the last call into its operation in {@code acc}. */
+        void encodeInto(WindowAccumulator acc) {
+            decoded.forEach((operation, sketch) -> {
+                if (sketch.changed) {
+                    acc.getOperations().get(operation).setLatency(java.nio.ByteBuffer.wrap(sketch.sketch.toBytes()));
+                    sketch.changed = false;
                 }
-            }
-            return null;
-        }
-
-        Operation find(String name) {
-            int hash = name.hashCode();
-            for (int i = 0; i < size; i++) {
-                if (hashes[i] == hash && operations[i].name.equals(name)) {
-                    return operations[i];
-                }
-            }
-            return null;
-        }
-
-        /** The operation a request named so counts in, added to {@code stored} (the accumulator's) if new: "(other)" past the cap. */
-        Operation ofRequest(Map<String, OperationAccumulator> stored, String name) {
-            Operation op = find(name);
-            String counted = name;
-            if (op == null && size >= MAX_OPERATIONS - 1) {
-                counted = OTHER;
-                op = find(OTHER);
-            }
-            if (op == null) {
-                OperationAccumulator added = emptyOperation();
-                stored.put(counted, added);
-                op = append(counted, added);
-            }
-            return op;
-        }
-
-        private Operation append(String name, OperationAccumulator stored) {
-            if (size == operations.length) {
-                hashes = java.util.Arrays.copyOf(hashes, Math.max(4, 2 * size));
-                operations = java.util.Arrays.copyOf(operations, hashes.length);
-            }
-            Operation op = new Operation(name, stored);
-            hashes[size] = name.hashCode();
-            operations[size++] = op;
-            return op;
-        }
-
-        /** Writes every sketch changed since the last call into its operation's stored form. */
-        void encodeInto() {
-            for (int i = 0; i < size; i++) {
-                Operation op = operations[i];
-                if (op.changed) {
-                    op.stored.setLatency(java.nio.ByteBuffer.wrap(op.sketch.toBytes()));
-                    op.changed = false;
-                }
-            }
+            });
         }
     }
 
@@ -304,16 +213,16 @@ public final class ServiceWindow {
      * and encodes one sketch, not two. {@code acc.latency}, written by earlier versions, is unused.
      */
     public static ClosedWindow close(WindowAccumulator acc, String service, Instant start, Instant end, String version) {
-        return close(acc, new Operations(acc.getOperations()), service, start, end, version);
+        return close(acc, new Sketches(), service, start, end, version);
     }
 
-    static ClosedWindow close(WindowAccumulator acc, Operations indexed, String service, Instant start, Instant end, String version) {
+    static ClosedWindow close(WindowAccumulator acc, Sketches sketches, String service, Instant start, Instant end, String version) {
         Map<String, LatencySketch> opLatency = new TreeMap<>();
         LatencySketch latency = null;
-        for (String operation : acc.getOperations().keySet()) {
-            LatencySketch sketch = indexed.find(operation).sketchIfAny();
-            if (sketch != null) {
-                opLatency.put(operation, sketch);
+        for (Map.Entry<String, OperationAccumulator> op : acc.getOperations().entrySet()) {
+            if (op.getValue().getLatency() != null || sketches.decoded.containsKey(op.getKey())) {
+                LatencySketch sketch = sketches.of(op.getKey(), op.getValue().getLatency());
+                opLatency.put(op.getKey(), sketch);
                 latency = latency == null ? new LatencySketch() : latency;
                 latency.merge(sketch);
             }

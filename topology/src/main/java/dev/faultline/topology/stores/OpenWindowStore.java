@@ -202,8 +202,7 @@ public final class OpenWindowStore extends WrappedStateStore<KeyValueStore<Bytes
 
     /**
      * Adds the pending signals to their windows, in the order they came, after loading for all of them in turn their
-     * windows' slots, the entries and service names there, the windows, what each holds for its signal, then a
-     * request's latency bins.
+     * windows' slots, the entries and service names there, the windows, then what each holds for its signal.
      * Adding a validated signal cannot fail; if one does (a corrupt snapshot), it is not logged, the others are still
      * added and the failure is thrown after them.
      */
@@ -221,13 +220,7 @@ public final class OpenWindowStore extends WrappedStateStore<KeyValueStore<Bytes
             touched += pendingEntries[i].window.prefetch();
         }
         for (int i = 0; i < pending; i++) {
-            touched += pendingEntries[i].window.prefetchContents();
-        }
-        for (int i = 0; i < pending; i++) {
             touched += pendingEntries[i].window.prefetch(pendingSignals[i].getPayload());
-        }
-        for (int i = 0; i < pending; i++) {
-            touched += pendingEntries[i].window.prefetchBins(pendingSignals[i].getPayload());
         }
         prefetched += touched;
         RuntimeException failure = null;

@@ -91,22 +91,6 @@ class ServiceWindowTest {
         assertThat(closed.stats().getRequestCount()).isEqualTo(2L * (ServiceWindow.MAX_OPERATIONS + 50) + 1);
     }
 
-    /** An open window finds operations by their names' hashes first: names of one hash ("Aa" and "BB") stay apart. */
-    @Test
-    void shouldCountOperationsWhoseNamesShareAHashApart() {
-        assertThat("GET Aa".hashCode()).isEqualTo("GET BB".hashCode());
-        OpenWindow open = OpenWindow.empty();
-        open.add(request("GET Aa", 10), T0.toEpochMilli());
-        open.add(request("GET BB", 20), T0.toEpochMilli());
-        open.add(request("GET BB", 30), T0.toEpochMilli());
-        OpenWindow restored = new OpenWindow(open.encoded());
-        restored.add(request("GET Aa", 40), T0.toEpochMilli());
-
-        assertThat(restored.close("api", T0, T0.plusSeconds(60), "v").operations())
-            .extracting(s -> s.getOperation(), s -> s.getRequestCount(), s -> s.getLatencyMaxMs())
-            .containsExactly(org.assertj.core.groups.Tuple.tuple("GET Aa", 2L, 40.0), org.assertj.core.groups.Tuple.tuple("GET BB", 2L, 30.0));
-    }
-
     @Test
     void shouldKeepEachInstancesLargestUtilizationWhateverTheOrder() {
         WindowAccumulator acc = ServiceWindow.empty();
