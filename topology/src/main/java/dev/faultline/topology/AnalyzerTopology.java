@@ -38,6 +38,7 @@ import dev.faultline.topology.processors.RulesUpdater;
 import dev.faultline.topology.processors.ServiceRouter;
 import dev.faultline.topology.processors.ServiceWindowsProcessor;
 import dev.faultline.topology.processors.TemplateProcessor;
+import dev.faultline.topology.processors.TemplateTreeBudget;
 import dev.faultline.topology.processors.ValidateProcessor;
 import dev.faultline.topology.stores.OpenWindowStore;
 import dev.faultline.topology.stores.WriteBehindKeyValueStore;
@@ -113,6 +114,7 @@ public final class AnalyzerTopology {
         builder.addStateStore(keyValueStore(Names.FAULT_HISTORY_STORE, Serdes.Bytes(), serdes.faultEvents()));
 
         Serializer<ClassifiedLog> classifiedLogs = serdes.classifiedLogs().serializer();
+        TemplateTreeBudget templateTrees = new TemplateTreeBudget(config.templateCachedServices());
         KStream<byte[], InputRecord> inputs = requests
             .merge(metrics, Named.as(Names.SIGNALS_MERGE_METRICS))
             .merge(logs, Named.as(Names.SIGNALS_MERGE_LOGS));
@@ -135,7 +137,7 @@ public final class AnalyzerTopology {
         };
         KStream<String, SignalAsRead> byService = keyed
             .processValues(() -> new ClassifyProcessor(config.classificationRules()), Named.as(Names.LOGS_CLASSIFY))
-            .processValues(() -> new TemplateProcessor(config.templates(), config.templateLearningPeriod(), config.templateCachedServices(),
+            .processValues(() -> new TemplateProcessor(config.templates(), config.templateLearningPeriod(), templateTrees,
                     log -> classifiedLogs.serialize(config.topics().classifiedLogs(), log)),
                 Named.as(Names.TEMPLATES), Names.LOG_TEMPLATES_STORE);
 

@@ -77,6 +77,8 @@ public record AnalyzerConfig(
     public static final String TEMPLATES_SIMILARITY = "analyzer.templates.similarity";
     public static final String TEMPLATES_MASKS_FILE = "analyzer.templates.masks-file";
     public static final String TEMPLATES_CACHED_SERVICES = "analyzer.templates.cached-services";
+    private static final int TEMPLATE_TREES_MIN = 100;
+    private static final int TEMPLATE_TREES_MAX = 10_000_000;
     public static final String HTTP_PORT = "analyzer.http.port";
     public static final String HTTP_BIND = "analyzer.http.bind";
     public static final String HTTP_ADVERTISED_HOST = "analyzer.http.advertised-host";
@@ -113,6 +115,17 @@ public record AnalyzerConfig(
     private static final Pattern TOPIC_NAME = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
     private static final Set<String> GUARANTEES = Set.of(StreamsConfig.AT_LEAST_ONCE, StreamsConfig.EXACTLY_ONCE_V2);
 
+    /** What a service's template tree takes in memory, about: 5.2 KB measured with a few templates per service. */
+    static final long TEMPLATE_TREE_BYTES = 5 * 1024;
+
+    /**
+     * The default of {@link #TEMPLATES_CACHED_SERVICES}: as many trees as a fifth of the heap holds, within the setting's
+     * range. A 1 GiB heap keeps about 42,000, what 4 tasks kept at 10,000 each before the bound was the instance's.
+     */
+    static int templateTreesFittingInAFifthOf(long maxHeapBytes) {
+        return (int) Math.max(TEMPLATE_TREES_MIN, Math.min(TEMPLATE_TREES_MAX, maxHeapBytes / 5 / TEMPLATE_TREE_BYTES));
+    }
+
     private static Map<String, String> defaults() {
         Map<String, String> d = new LinkedHashMap<>();
         d.put(TOPIC_REQUESTS, "telemetry.requests");
@@ -141,7 +154,7 @@ public record AnalyzerConfig(
         d.put(TEMPLATES_MAX, "1000");
         d.put(TEMPLATES_SIMILARITY, "0.5");
         d.put(TEMPLATES_MASKS_FILE, "");
-        d.put(TEMPLATES_CACHED_SERVICES, "10000");
+        d.put(TEMPLATES_CACHED_SERVICES, String.valueOf(templateTreesFittingInAFifthOf(Runtime.getRuntime().maxMemory())));
         d.put(HTTP_PORT, "8080");
         d.put(HTTP_BIND, "0.0.0.0");
         d.put(HTTP_ADVERTISED_HOST, "");
@@ -245,7 +258,7 @@ public record AnalyzerConfig(
             Duration.ofMillis(number(get, QUERY_HISTORY_MS, 60_000, 86_400_000L * 90)),
             templates(get),
             Duration.ofMillis(number(get, TEMPLATES_LEARNING_MS, 0, 86_400_000L * 30)),
-            (int) number(get, TEMPLATES_CACHED_SERVICES, 100, 10_000_000),
+            (int) number(get, TEMPLATES_CACHED_SERVICES, TEMPLATE_TREES_MIN, TEMPLATE_TREES_MAX),
             HttpSettings.from(get),
             AlertmanagerSettings.from(get),
             Map.copyOf(kafka));

@@ -38,6 +38,20 @@ class AnalyzerConfigTest {
     }
 
     @Test
+    void shouldKeepAsManyTemplateTreesAsAFifthOfTheHeapHoldsByDefault() {
+        assertThat(AnalyzerConfig.templateTreesFittingInAFifthOf(1L << 30)).isEqualTo(41_943);
+        assertThat(AnalyzerConfig.templateTreesFittingInAFifthOf(6L << 30)).isEqualTo(251_658);
+        assertThat(AnalyzerConfig.templateTreesFittingInAFifthOf(1L << 20)).as("the setting's least").isEqualTo(100);
+        assertThat(AnalyzerConfig.templateTreesFittingInAFifthOf(Long.MAX_VALUE)).as("no heap limit: the setting's most")
+            .isEqualTo(10_000_000);
+        assertThat(AnalyzerConfig.from(minimal()).templateCachedServices())
+            .isEqualTo(AnalyzerConfig.templateTreesFittingInAFifthOf(Runtime.getRuntime().maxMemory()));
+        Map<String, String> settings = minimal();
+        settings.put(AnalyzerConfig.TEMPLATES_CACHED_SERVICES, "5000");
+        assertThat(AnalyzerConfig.from(settings).templateCachedServices()).isEqualTo(5000);
+    }
+
+    @Test
     void shouldPassKafkaSettingsThroughUnderTheirStandardNames() {
         Map<String, String> settings = minimal();
         settings.put("num.stream.threads", "4");
