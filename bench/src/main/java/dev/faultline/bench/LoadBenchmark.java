@@ -397,9 +397,9 @@ public final class LoadBenchmark {
         throw new IllegalArgumentException(option + ": one value, or one per service count (" + serviceCounts + ")");
     }
 
-    /** The input topics as the consumer's per-topic metrics name them: dots become underscores. */
+    /** The input topics, whose per-topic consumer metrics count what a topology fetched. */
     static Set<String> consumerTopicNames(AnalyzerConfig config) {
-        return config.topics().inputs().stream().map(t -> t.replace('.', '_')).collect(java.util.stream.Collectors.toSet());
+        return Set.copyOf(config.topics().inputs());
     }
 
     /**
@@ -411,7 +411,7 @@ public final class LoadBenchmark {
      */
     static long reachedWindows(KafkaStreams streams, AnalyzerConfig config) {
         // The repartition's topic, which is also the detour's.
-        Set<String> byService = Set.of(Names.detourTopic(config.applicationId()).replace('.', '_'));
+        Set<String> byService = Set.of(Names.detourTopic(config.applicationId()));
         return switch (config.inputPartitioning()) {
             case REPARTITION -> consumed(streams, byService);
             case IN_PLACE -> consumed(streams, consumerTopicNames(config));
@@ -426,7 +426,7 @@ public final class LoadBenchmark {
      * dead-lettered, not counted in windows.
      */
     static long deadLetters(KafkaStreams streams, AnalyzerConfig config) {
-        return total(streams, "producer-topic-metrics", "record-send-total", Set.of(config.topics().deadLetters().replace('.', '_')));
+        return total(streams, "producer-topic-metrics", "record-send-total", Set.of(config.topics().deadLetters()));
     }
 
     /** Records of {@code topics} fetched by the stream threads' consumers, from the consumers' own metrics. */
@@ -434,13 +434,17 @@ public final class LoadBenchmark {
         return total(streams, "consumer-fetch-manager-metrics", "records-consumed-total", topics);
     }
 
-    /** The sum of the clients' metric {@code name} of {@code group} over {@code topics} (dots in their names as underscores). */
+    /**
+     * The sum of the clients' metric {@code name} of {@code group} over {@code topics}, matched by their names as they are:
+     * for a topic whose name has a dot, Kafka's consumer also reports its fetch metrics under a deprecated tag with
+     * underscores, and matching that too counted every record twice.
+     */
     private static long total(KafkaStreams streams, String group, String name, Set<String> topics) {
         double total = 0;
         for (Map.Entry<MetricName, ? extends Metric> e : streams.metrics().entrySet()) {
             MetricName m = e.getKey();
             if (m.name().equals(name) && m.group().equals(group)
-                    && m.tags().containsKey("topic") && topics.contains(m.tags().get("topic").replace('.', '_'))) {
+                    && m.tags().containsKey("topic") && topics.contains(m.tags().get("topic"))) {
                 total += ((Number) e.getValue().metricValue()).doubleValue();
             }
         }
