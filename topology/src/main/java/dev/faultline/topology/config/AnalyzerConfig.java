@@ -243,7 +243,7 @@ public record AnalyzerConfig(
         }
         // Kafka Streams runs one stream thread unless told otherwise, which leaves every other core idle while the
         // repartition's two stages take turns on one thread (with 100,000 services, 30 to 65 % more in the load
-        // benchmark on two cores; see Benchmarks).
+        // benchmark on two cores; see bench/HISTORY.md).
         kafka.putIfAbsent(StreamsConfig.NUM_STREAM_THREADS_CONFIG, String.valueOf(Runtime.getRuntime().availableProcessors()));
         SerdeConfig.from(kafka);
 
