@@ -41,17 +41,27 @@ final class MixedStream {
         String service = "svc-" + random.nextInt(services);
         int kind = random.nextInt(10);
         if (kind < 7) {
-            boolean failed = random.nextDouble() < 0.02;
-            return RequestEvent.newBuilder().setService(service).setOperation(random.nextBoolean() ? "GET /items" : "POST /orders")
-                .setInstance(service + "-" + random.nextInt(3)).setStartTime(time).setDurationMs(5 + random.nextDouble() * 200)
-                .setStatus(failed ? SpanStatus.ERROR : SpanStatus.OK).setHttpStatus(failed ? 503 : 200)
-                .setTraceId(Long.toHexString(random.nextLong())).build();
+            return request(random, service, time);
         }
         if (kind < 9) {
             int which = random.nextInt(LOGS.length);
             return LogRecord.newBuilder().setService(service).setInstance(service + "-0").setTime(time)
                 .setSeverity(which % 2 == 1 ? LogSeverity.ERROR : LogSeverity.INFO).setBody(LOGS[which]).build();
         }
+        return cpuSample(random, service, time);
+    }
+
+    /** One of the stream's requests: two operations, 2 % failed, 5 to 205 ms. */
+    static RequestEvent request(Random random, String service, Instant time) {
+        boolean failed = random.nextDouble() < 0.02;
+        return RequestEvent.newBuilder().setService(service).setOperation(random.nextBoolean() ? "GET /items" : "POST /orders")
+            .setInstance(service + "-" + random.nextInt(3)).setStartTime(time).setDurationMs(5 + random.nextDouble() * 200)
+            .setStatus(failed ? SpanStatus.ERROR : SpanStatus.OK).setHttpStatus(failed ? 503 : 200)
+            .setTraceId(Long.toHexString(random.nextLong())).build();
+    }
+
+    /** One of the stream's CPU samples, below 70 %. */
+    static MetricSample cpuSample(Random random, String service, Instant time) {
         return MetricSample.newBuilder().setService(service).setInstance(service + "-0").setName("system.cpu.utilization")
             .setValue(random.nextDouble() * 0.7).setUnit("1").setTime(time).build();
     }

@@ -5,18 +5,20 @@ import java.time.Instant;
 import dev.faultline.schema.internal.WindowAccumulator;
 
 /**
- * One service's open window as it is being filled: the accumulator, and its operations'
- * latency sketches decoded. A request updates a decoded sketch; the sketches are encoded
- * into the accumulator only when it is {@linkplain #encoded() stored}, which the windows
- * store does once per commit rather than once per request.
+ * One service's open window as it is being filled: the accumulator, its operations' latency
+ * sketches decoded and its log counts as counters. A request updates a decoded sketch, a log
+ * its counters; they are encoded into the accumulator only when it is {@linkplain #encoded()
+ * stored}, which the windows store does once per commit rather than once per signal, or closed.
  */
 public final class OpenWindow {
     private final WindowAccumulator accumulator;
     private final ServiceWindow.Sketches sketches = new ServiceWindow.Sketches();
+    private final ServiceWindow.LogCounts logCounts;
 
     /** The window {@code stored}, its sketches decoded as they are used. */
     public OpenWindow(WindowAccumulator stored) {
         this.accumulator = stored;
+        this.logCounts = new ServiceWindow.LogCounts(stored);
     }
 
     public static OpenWindow empty() {
@@ -25,7 +27,7 @@ public final class OpenWindow {
 
     /** Adds a signal of event time {@code time} (epoch ms). */
     public OpenWindow add(Object signal, long time) {
-        ServiceWindow.add(accumulator, signal, sketches);
+        ServiceWindow.add(accumulator, signal, sketches, logCounts);
         if (time > accumulator.getLastSeen()) {
             accumulator.setLastSeen(time);
         }
@@ -42,7 +44,7 @@ public final class OpenWindow {
 
     /** Loads what {@link #add} will for {@code signal}, changing nothing, and returns a value of no meaning. */
     public int prefetch(Object signal) {
-        return ServiceWindow.prefetch(accumulator, signal, sketches);
+        return ServiceWindow.prefetch(accumulator, signal, sketches, logCounts);
     }
 
     /** The latest event time of the window's signals (epoch ms), -1 when it has none that says. */
@@ -50,9 +52,10 @@ public final class OpenWindow {
         return accumulator.getLastSeen();
     }
 
-    /** The accumulator with every sketch encoded into it: what the store keeps. */
+    /** The accumulator with every sketch and count encoded into it: what the store keeps. */
     public WindowAccumulator encoded() {
         sketches.encodeInto(accumulator);
+        logCounts.encodeInto(accumulator);
         return accumulator;
     }
 
@@ -66,6 +69,7 @@ public final class OpenWindow {
     }
 
     public ClosedWindow close(String service, Instant start, Instant end, String version) {
+        logCounts.encodeInto(accumulator);
         return ServiceWindow.close(accumulator, sketches, service, start, end, version);
     }
 }

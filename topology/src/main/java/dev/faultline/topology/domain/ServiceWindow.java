@@ -55,31 +55,33 @@ public final class ServiceWindow {
 
     public static WindowAccumulator add(WindowAccumulator acc, Object signal) {
         Sketches sketches = new Sketches();
-        add(acc, signal, sketches);
+        LogCounts logCounts = new LogCounts(acc);
+        add(acc, signal, sketches, logCounts);
         sketches.encodeInto(acc);
+        logCounts.encodeInto(acc);
         return acc;
     }
 
     /**
      * As {@link #add(WindowAccumulator, Object)}, with the window's latency sketches decoded in
-     * {@code sketches} (which must belong to {@code acc}) and updated there only: {@code acc}
-     * holds them once {@link Sketches#encodeInto} has run. See {@link OpenWindow}.
+     * {@code sketches} and its log counts in {@code logCounts} (both of {@code acc}) and updated
+     * there only: {@code acc} holds them once their {@code encodeInto} has run. See {@link OpenWindow}.
      */
-    static WindowAccumulator add(WindowAccumulator acc, Object signal, Sketches sketches) {
+    static WindowAccumulator add(WindowAccumulator acc, Object signal, Sketches sketches, LogCounts logCounts) {
         if (signal instanceof RequestEvent request) {
             addRequest(acc, request, sketches);
         } else if (signal instanceof MetricSample sample) {
             addMetric(acc, sample);
         } else if (signal instanceof ClassifiedLog log) {
-            addLog(acc, log);
+            addLog(acc, log, logCounts);
         } else if (signal instanceof LogSeverity severity) {
-            acc.getLogsBySeverity().merge(severity.name(), 1L, Long::sum);
+            logCounts.bySeverity.add(severity.name());
         }
         return acc;
     }
 
     /** Reads what {@link #add} will for {@code signal}, changing nothing; the value means nothing. */
-    static int prefetch(WindowAccumulator acc, Object signal, Sketches sketches) {
+    static int prefetch(WindowAccumulator acc, Object signal, Sketches sketches, LogCounts logCounts) {
         if (signal instanceof RequestEvent request) {
             OperationAccumulator op = acc.getOperations().get(request.getOperation());
             return op == null ? 0 : (int) op.getRequestCount() + sketches.prefetch(request.getOperation());
@@ -87,8 +89,7 @@ public final class ServiceWindow {
             InstanceResources r = sample.getInstance() == null ? null : acc.getResources().get(sample.getInstance());
             return r == null || r.getCpuMax() == null ? 0 : 1;
         } else if (signal instanceof ClassifiedLog log) {
-            Long count = acc.getLogsByKind().get(log.getKind().name());
-            return count == null ? 0 : count.intValue() + acc.getLogsBySeverity().size() + acc.getLogsByTemplate().size();
+            return logCounts.byKind.prefetch(log.getKind().name()) + logCounts.bySeverity.size() + logCounts.byTemplate.size();
         }
         return 0;
     }
@@ -166,6 +167,82 @@ public final class ServiceWindow {
         }
     }
 
+    /**
+     * An open window's log counts by severity, kind and template, as counters, written into the accumulator's maps
+     * only when it is stored or closed. Why: a count in the accumulator's map is a new reference written into a
+     * long-lived map entry at every log (boxed, even when cached), and the G1 collector's refinement threads then scan
+     * the memory around each such entry; incrementing a counter writes a number. See {@link SecondChanceCache} for what
+     * the two changes measured together.
+     */
+    static final class LogCounts {
+        final Counts bySeverity;
+        final Counts byKind;
+        final Counts byTemplate;
+
+        /** The counts {@code acc} holds. */
+        LogCounts(WindowAccumulator acc) {
+            bySeverity = new Counts(acc.getLogsBySeverity());
+            byKind = new Counts(acc.getLogsByKind());
+            byTemplate = new Counts(acc.getLogsByTemplate());
+        }
+
+        /** Writes the counts changed since the last call into {@code acc}. */
+        void encodeInto(WindowAccumulator acc) {
+            bySeverity.encodeInto(acc.getLogsBySeverity());
+            byKind.encodeInto(acc.getLogsByKind());
+            byTemplate.encodeInto(acc.getLogsByTemplate());
+        }
+    }
+
+    /** Counts by key; a count is a one-element array, so that counting writes no reference. */
+    static final class Counts {
+        /** Made on first use: most windows have no logs of most kinds. */
+        private Map<String, long[]> counts;
+        private boolean changed;
+
+        Counts(Map<String, Long> stored) {
+            stored.forEach((key, count) -> counts().put(key, new long[] {count}));
+        }
+
+        private Map<String, long[]> counts() {
+            if (counts == null) {
+                counts = new HashMap<>();
+            }
+            return counts;
+        }
+
+        void add(String key) {
+            long[] count = counts().get(key);
+            if (count == null) {
+                counts.put(key, new long[] {1});
+            } else {
+                count[0]++;
+            }
+            changed = true;
+        }
+
+        /** {@code key}, or {@link ServiceWindow#OTHER} once {@code cap} keys are counted, "(other)" included. */
+        String capped(String key, int cap) {
+            return counts != null && counts.containsKey(key) ? key : ServiceWindow.capped(size(), key, cap);
+        }
+
+        int size() {
+            return counts == null ? 0 : counts.size();
+        }
+
+        int prefetch(String key) {
+            long[] count = counts == null ? null : counts.get(key);
+            return count == null ? 0 : (int) count[0];
+        }
+
+        void encodeInto(Map<String, Long> stored) {
+            if (changed) {
+                counts.forEach((key, count) -> stored.put(key, count[0]));
+                changed = false;
+            }
+        }
+    }
+
     private static void addMetric(WindowAccumulator acc, MetricSample sample) {
         ResourceMetric.of(sample.getName()).ifPresent(metric -> {
             String instance = capped(acc.getResources(), sample.getInstance() == null ? OTHER : sample.getInstance(), MAX_INSTANCES);
@@ -181,10 +258,10 @@ public final class ServiceWindow {
         });
     }
 
-    private static void addLog(WindowAccumulator acc, ClassifiedLog log) {
-        acc.getLogsBySeverity().merge(log.getLogSeverity().name(), 1L, Long::sum);
+    private static void addLog(WindowAccumulator acc, ClassifiedLog log, LogCounts logCounts) {
+        logCounts.bySeverity.add(log.getLogSeverity().name());
         String kind = log.getKind().name();
-        acc.getLogsByKind().merge(kind, 1L, Long::sum);
+        logCounts.byKind.add(kind);
         List<String> samples = acc.getSampleLogs().computeIfAbsent(kind, k -> new ArrayList<>());
         if (samples.size() < MAX_SAMPLES_PER_KIND) {
             String body = log.getBody();
@@ -194,7 +271,7 @@ public final class ServiceWindow {
             acc.getErrorTraceIds().add(log.getTraceId());
         }
         if (log.getTemplateId() != null) {
-            acc.getLogsByTemplate().merge(capped(acc.getLogsByTemplate(), log.getTemplateId(), MAX_TEMPLATES), 1L, Long::sum);
+            logCounts.byTemplate.add(logCounts.byTemplate.capped(log.getTemplateId(), MAX_TEMPLATES));
             if (log.getNewTemplate() && acc.getNewTemplates().size() < MAX_NEW_TEMPLATES) {
                 acc.getNewTemplates().putIfAbsent(log.getTemplateId(), firstLine(log.getBody()));
             }
@@ -269,7 +346,12 @@ public final class ServiceWindow {
     }
 
     private static <V> String capped(Map<String, V> map, String key, int cap) {
-        return map.containsKey(key) || map.size() < cap - 1 ? key : OTHER;
+        return map.containsKey(key) ? key : capped(map.size(), key, cap);
+    }
+
+    /** A key not yet among {@code size} others: itself while there is room beside "(other)". */
+    private static String capped(int size, String key, int cap) {
+        return size < cap - 1 ? key : OTHER;
     }
 
     /** Sets {@code value} as the maximum if there is none yet or it is larger. */

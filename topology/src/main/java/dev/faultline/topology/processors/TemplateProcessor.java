@@ -22,6 +22,7 @@ import dev.faultline.schema.LogSeverity;
 import dev.faultline.schema.internal.TemplateRecord;
 import dev.faultline.topology.Names;
 import dev.faultline.topology.SignalAsRead;
+import dev.faultline.topology.domain.SecondChanceCache;
 import dev.faultline.topology.domain.templates.LogTemplate;
 import dev.faultline.topology.domain.templates.MinerSettings;
 import dev.faultline.topology.domain.templates.TemplateMiner;
@@ -53,7 +54,12 @@ public final class TemplateProcessor implements FixedKeyProcessor<String, Signal
 
     private final MinerSettings settings;
     private final Duration learningPeriod;
-    private final Map<String, ServiceTemplates> services;
+    /**
+     * Trees of the task's most recently used services, at most its share of the budget (which shrinks as more tasks
+     * share it). Copies of what the store holds, so cleared whenever the processor is (re)initialised, as the store
+     * may then hold something else.
+     */
+    private final SecondChanceCache<String, ServiceTemplates> services;
     private final Function<ClassifiedLog, byte[]> encoder;
     private final TemplateTreeBudget budget;
     private boolean sharingBudget;
@@ -80,7 +86,7 @@ public final class TemplateProcessor implements FixedKeyProcessor<String, Signal
         this.settings = settings;
         this.learningPeriod = learningPeriod;
         this.budget = budget;
-        this.services = new DecodedCopies<>(budget::share);
+        this.services = new SecondChanceCache<>(budget::share, evicted -> { });
         this.encoder = encoder;
     }
 

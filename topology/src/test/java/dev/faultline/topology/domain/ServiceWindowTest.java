@@ -3,6 +3,7 @@ package dev.faultline.topology.domain;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Instant;
+import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -127,6 +128,47 @@ class ServiceWindowTest {
         assertThat(stored.operations()).extracting(s -> s.getOperation(), s -> s.getRequestCount(), s -> s.getLatencyMaxMs())
             .containsExactly(org.assertj.core.groups.Tuple.tuple("GET /fast", 55L, 80.0), org.assertj.core.groups.Tuple.tuple("GET /slow", 25L, 49.0));
         assertThat(stored.stats().getLatencyP99Ms()).isEqualTo(live.stats().getLatencyP99Ms());
+    }
+
+    /** Log counts too: counted apart from the accumulator, in it when stored and when closed, and counted on after a restore. */
+    @Test
+    void shouldStoreAnOpenWindowsLogCountsAndCountOnFromWhatWasStored() {
+        OpenWindow open = OpenWindow.empty();
+        for (int i = 0; i < 4; i++) {
+            open.add(log(FaultKind.CONNECTION_REFUSED, "t-refused"), T0.toEpochMilli() + i);
+        }
+        open.add(LogSeverity.INFO, T0.toEpochMilli());
+        WindowAccumulator first = WindowAccumulator.newBuilder(open.encoded()).build();
+        open.add(log(FaultKind.DNS_RESOLUTION_FAILED, "t-dns"), T0.toEpochMilli() + 10);
+
+        assertThat(first.getLogsByKind()).containsExactly(Map.entry("CONNECTION_REFUSED", 4L));
+        assertThat(first.getLogsBySeverity()).containsOnly(Map.entry("ERROR", 4L), Map.entry("INFO", 1L));
+        assertThat(open.encoded().getLogsByKind()).containsOnly(Map.entry("CONNECTION_REFUSED", 4L), Map.entry("DNS_RESOLUTION_FAILED", 1L));
+        OpenWindow restored = new OpenWindow(WindowAccumulator.newBuilder(open.encoded()).build());
+        restored.add(log(FaultKind.CONNECTION_REFUSED, "t-refused"), T0.toEpochMilli() + 20);
+        ClosedWindow closed = restored.close("api", T0, T0.plusSeconds(60), "v");
+        assertThat(closed.stats().getLogsByKind()).containsOnly(Map.entry("CONNECTION_REFUSED", 5L), Map.entry("DNS_RESOLUTION_FAILED", 1L));
+        assertThat(closed.stats().getLogsBySeverity()).containsOnly(Map.entry("ERROR", 6L), Map.entry("INFO", 1L));
+        assertThat(closed.stats().getLogsByTemplate()).containsOnly(Map.entry("t-refused", 5L), Map.entry("t-dns", 1L));
+    }
+
+    @Test
+    void shouldCountTemplatesPastTheCapUnderOther() {
+        OpenWindow open = OpenWindow.empty();
+        for (int i = 0; i < ServiceWindow.MAX_TEMPLATES + 10; i++) {
+            open.add(log(FaultKind.CONNECTION_REFUSED, "t" + i), T0.toEpochMilli());
+        }
+        open.add(log(FaultKind.CONNECTION_REFUSED, "t0"), T0.toEpochMilli());
+
+        Map<String, Long> byTemplate = open.close("api", T0, T0.plusSeconds(60), "v").stats().getLogsByTemplate();
+
+        assertThat(byTemplate).hasSize(ServiceWindow.MAX_TEMPLATES).containsEntry("t0", 2L).containsEntry(ServiceWindow.OTHER, 11L);
+    }
+
+    private static ClassifiedLog log(FaultKind kind, String templateId) {
+        return ClassifiedLog.newBuilder().setAnalyzerVersion("v").setEventTime(T0).setService("api").setLogSeverity(LogSeverity.ERROR)
+            .setCategory(FaultCategory.NETWORK).setKind(kind).setSeverity(Severity.HIGH).setBody(kind + " happened")
+            .setTemplateId(templateId).build();
     }
 
     private static RequestEvent request(String operation, double latencyMs) {

@@ -5,23 +5,24 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.regex.Matcher;
+
+import dev.faultline.topology.domain.SecondChanceCache;
 
 /**
  * Online log template mining after Drain (He et al., ICWS 2017): masked lines are tokenised,
  * routed through a fixed-depth tree (line length, then the first tokens, tokens with digits
  * under a wildcard), and matched against the templates at the leaf by the share of equal
  * tokens; a close enough template is generalised, otherwise a new one starts. Templates are
- * bounded, least recently used evicted. Not thread-safe: one miner per service, per task.
+ * bounded, about the least recently used evicted ({@link SecondChanceCache}). Not thread-safe: one miner per service, per task.
  */
 public final class TemplateMiner {
     private final MinerSettings settings;
     private final Node root = new Node();
-    private final LinkedHashMap<String, LogTemplate> templates;
+    private final SecondChanceCache<String, LogTemplate> templates;
     /**
      * Matchers are reused rather than made per token; not being thread-safe they are per thread,
      * and shared by all the miners a thread runs (one per service), which would otherwise hold
@@ -34,8 +35,6 @@ public final class TemplateMiner {
     public record Match(LogTemplate template, boolean created, boolean changed, List<String> parameters) {
     }
 
-    private final java.util.function.Consumer<LogTemplate> onEvicted;
-
     public TemplateMiner(MinerSettings settings) {
         this(settings, evicted -> { });
     }
@@ -43,8 +42,13 @@ public final class TemplateMiner {
     /** {@code onEvicted} hears of every template dropped to keep within the bound, so its copy elsewhere can go too. */
     public TemplateMiner(MinerSettings settings, java.util.function.Consumer<LogTemplate> onEvicted) {
         this.settings = settings;
-        this.onEvicted = onEvicted;
-        this.templates = new LinkedHashMap<>(16, 0.75f, true);
+        this.templates = new SecondChanceCache<>(settings::maxTemplates, evicted -> {
+            Node leaf = descend(evicted.tokens(), false);
+            if (leaf != null) {
+                leaf.templates.remove(evicted);
+            }
+            onEvicted.accept(evicted);
+        });
     }
 
     public Match add(String line) {
@@ -61,7 +65,6 @@ public final class TemplateMiner {
         created.seen(line);
         descend(tokens, true).templates.add(created);
         templates.put(created.id(), created);
-        evictBeyondLimit();
         return new Match(created, true, false, List.of());
     }
 
@@ -71,7 +74,6 @@ public final class TemplateMiner {
         template.restoreCount(count);
         descend(template.tokens(), true).templates.add(template);
         templates.put(id, template);
-        evictBeyondLimit();
         return template;
     }
 
@@ -190,18 +192,6 @@ public final class TemplateMiner {
             }
         }
         return bestSimilarity >= settings.similarity() ? best : null;
-    }
-
-    private void evictBeyondLimit() {
-        while (templates.size() > settings.maxTemplates()) {
-            LogTemplate eldest = templates.values().iterator().next();
-            templates.remove(eldest.id());
-            Node leaf = descend(eldest.tokens(), false);
-            if (leaf != null) {
-                leaf.templates.remove(eldest);
-            }
-            onEvicted.accept(eldest);
-        }
     }
 
     /** Stable across restarts and instances: derived from the template's first form. */
