@@ -17,7 +17,8 @@ import dev.faultline.topology.domain.SecondChanceCache;
  * routed through a fixed-depth tree (line length, then the first tokens, tokens with digits
  * under a wildcard), and matched against the templates at the leaf by the share of equal
  * tokens; a close enough template is generalised, otherwise a new one starts. Templates are
- * bounded, about the least recently used evicted ({@link SecondChanceCache}). Not thread-safe: one miner per service, per task.
+ * bounded, about the least recently used evicted ({@link SecondChanceCache}). Not thread-safe:
+ * one miner per service, per task.
  */
 public final class TemplateMiner {
     private final MinerSettings settings;
