@@ -53,13 +53,9 @@ public final class ServiceWindow {
         return new InstanceResources(instance, null, null, null);
     }
 
+    /** Adds {@code signal} to a stored window, as an {@link OpenWindow} of it would, then stores it again. */
     public static WindowAccumulator add(WindowAccumulator acc, Object signal) {
-        Sketches sketches = new Sketches();
-        LogCounts logCounts = new LogCounts(acc);
-        add(acc, signal, sketches, logCounts);
-        sketches.encodeInto(acc);
-        logCounts.encodeInto(acc);
-        return acc;
+        return new OpenWindow(acc).add(signal, -1).encoded();
     }
 
     /**
@@ -290,7 +286,7 @@ public final class ServiceWindow {
      * and encodes one sketch, not two. {@code acc.latency}, written by earlier versions, is unused.
      */
     public static ClosedWindow close(WindowAccumulator acc, String service, Instant start, Instant end, String version) {
-        return close(acc, new Sketches(), service, start, end, version);
+        return new OpenWindow(acc).close(service, start, end, version);
     }
 
     static ClosedWindow close(WindowAccumulator acc, Sketches sketches, String service, Instant start, Instant end, String version) {
