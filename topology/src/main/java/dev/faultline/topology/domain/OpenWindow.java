@@ -12,7 +12,7 @@ import dev.faultline.schema.internal.WindowAccumulator;
  */
 public final class OpenWindow {
     private final WindowAccumulator accumulator;
-    private final ServiceWindow.Sketches sketches = new ServiceWindow.Sketches();
+    private final ServiceWindow.Operations operations = new ServiceWindow.Operations();
     private final ServiceWindow.LogCounts logCounts;
 
     /** The window {@code stored}, its sketches decoded as they are used. */
@@ -27,7 +27,7 @@ public final class OpenWindow {
 
     /** Adds a signal of event time {@code time} (epoch ms). */
     public OpenWindow add(Object signal, long time) {
-        ServiceWindow.add(accumulator, signal, sketches, logCounts);
+        ServiceWindow.add(accumulator, signal, operations, logCounts);
         if (time > accumulator.getLastSeen()) {
             accumulator.setLastSeen(time);
         }
@@ -39,12 +39,12 @@ public final class OpenWindow {
      * used, so that their cache misses overlap (see {@code OpenWindowStore#ADD_BATCH}).
      */
     public int prefetch() {
-        return accumulator.getOperations().size() + sketches.size();
+        return (int) accumulator.getRequestCount() + operations.size();
     }
 
     /** Loads what {@link #add} will for {@code signal}, changing nothing, and returns a value of no meaning. */
     public int prefetch(Object signal) {
-        return ServiceWindow.prefetch(accumulator, signal, sketches, logCounts);
+        return ServiceWindow.prefetch(accumulator, signal, operations, logCounts);
     }
 
     /** The latest event time of the window's signals (epoch ms), -1 when it has none that says. */
@@ -54,7 +54,7 @@ public final class OpenWindow {
 
     /** The accumulator with every sketch and count encoded into it: what the store keeps. */
     public WindowAccumulator encoded() {
-        sketches.encodeInto(accumulator);
+        operations.encodeInto();
         logCounts.encodeInto(accumulator);
         return accumulator;
     }
@@ -70,6 +70,6 @@ public final class OpenWindow {
 
     public ClosedWindow close(String service, Instant start, Instant end, String version) {
         logCounts.encodeInto(accumulator);
-        return ServiceWindow.close(accumulator, sketches, service, start, end, version);
+        return ServiceWindow.close(accumulator, operations, service, start, end, version);
     }
 }

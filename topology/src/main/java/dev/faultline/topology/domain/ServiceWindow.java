@@ -59,13 +59,13 @@ public final class ServiceWindow {
     }
 
     /**
-     * As {@link #add(WindowAccumulator, Object)}, with the window's latency sketches decoded in
-     * {@code sketches} and its log counts in {@code logCounts} (both of {@code acc}) and updated
-     * there only: {@code acc} holds them once their {@code encodeInto} has run. See {@link OpenWindow}.
+     * As {@link #add(WindowAccumulator, Object)}, with the window's operations in {@code operations} and its log counts
+     * in {@code logCounts} (both of {@code acc}), their sketches and counts updated there only: {@code acc} holds them
+     * once their {@code encodeInto} has run. See {@link OpenWindow}.
      */
-    static WindowAccumulator add(WindowAccumulator acc, Object signal, Sketches sketches, LogCounts logCounts) {
+    static WindowAccumulator add(WindowAccumulator acc, Object signal, Operations operations, LogCounts logCounts) {
         if (signal instanceof RequestEvent request) {
-            addRequest(acc, request, sketches);
+            addRequest(acc, request, operations);
         } else if (signal instanceof MetricSample sample) {
             addMetric(acc, sample);
         } else if (signal instanceof ClassifiedLog log) {
@@ -77,10 +77,9 @@ public final class ServiceWindow {
     }
 
     /** Reads what {@link #add} will for {@code signal}, changing nothing; the value means nothing. */
-    static int prefetch(WindowAccumulator acc, Object signal, Sketches sketches, LogCounts logCounts) {
+    static int prefetch(WindowAccumulator acc, Object signal, Operations operations, LogCounts logCounts) {
         if (signal instanceof RequestEvent request) {
-            OperationAccumulator op = acc.getOperations().get(request.getOperation());
-            return op == null ? 0 : (int) op.getRequestCount() + sketches.prefetch(request.getOperation());
+            return operations.prefetch(request.getOperation());
         } else if (signal instanceof MetricSample sample) {
             InstanceResources r = sample.getInstance() == null ? null : acc.getResources().get(sample.getInstance());
             return r == null || r.getCpuMax() == null ? 0 : 1;
@@ -90,74 +89,83 @@ public final class ServiceWindow {
         return 0;
     }
 
-    private static void addRequest(WindowAccumulator acc, RequestEvent request, Sketches sketches) {
+    private static void addRequest(WindowAccumulator acc, RequestEvent request, Operations operations) {
         boolean error = RequestStats.isError(request);
         acc.setRequestCount(acc.getRequestCount() + 1);
         acc.setErrorCount(acc.getErrorCount() + (error ? 1 : 0));
-        String operation = capped(acc.getOperations(), request.getOperation(), MAX_OPERATIONS);
-        OperationAccumulator op = acc.getOperations().computeIfAbsent(operation, o -> emptyOperation());
-        op.setRequestCount(op.getRequestCount() + 1);
-        op.setErrorCount(op.getErrorCount() + (error ? 1 : 0));
-        sketches.add(operation, op.getLatency(), request.getDurationMs());
+        operations.of(acc, request.getOperation()).add(error, request.getDurationMs());
         if (error && request.getTraceId() != null && acc.getErrorTraceIds().size() < MAX_TRACE_IDS) {
             acc.getErrorTraceIds().add(request.getTraceId());
         }
     }
 
-    /** The decoded latency sketches of one open window's operations, each decoded on first use. */
-    static final class Sketches {
-        private final Map<String, Decoded> decoded = new HashMap<>();
+    /**
+     * An open window's operations as used so far: each its accumulator and its latency sketch decoded, found by one
+     * lookup per request. Why one: with 100,000 services each lookup is a chain of cache misses (table, entry, key,
+     * value), and a request looked its operation up twice, in the accumulator's map and in a map of decoded sketches.
+     */
+    static final class Operations {
+        private final Map<String, Operation> used = new HashMap<>();
 
         /**
-         * A sketch, marked when it changed since it was last encoded (the others' bytes in the accumulator are current):
-         * a flag rather than a set of changed operations, so a request writes no reference into a window that has
-         * long left the young generation, which the collector would have to scan.
+         * An operation, its sketch marked when it changed since it was last encoded (the others' bytes in the
+         * accumulator are current): a flag rather than a set of changed operations, so a request writes no reference
+         * into a window that has long left the young generation, which the collector would have to scan.
          */
-        private static final class Decoded {
+        private static final class Operation {
+            final OperationAccumulator accumulator;
             final LatencySketch sketch;
             boolean changed;
 
-            Decoded(LatencySketch sketch) {
-                this.sketch = sketch;
+            Operation(OperationAccumulator accumulator) {
+                this.accumulator = accumulator;
+                this.sketch = accumulator.getLatency() == null ? new LatencySketch() : LatencySketch.fromBytes(toArray(accumulator.getLatency()));
+            }
+
+            void add(boolean error, double millis) {
+                accumulator.setRequestCount(accumulator.getRequestCount() + 1);
+                accumulator.setErrorCount(accumulator.getErrorCount() + (error ? 1 : 0));
+                sketch.add(millis);
+                changed = true;
             }
         }
 
         int size() {
-            return decoded.size();
+            return used.size();
         }
 
-        /** Loads the operation's decoded sketch, if any, down to its bins; the value means nothing. */
-        int prefetch(String operation) {
-            Decoded sketch = decoded.get(operation);
-            return sketch == null ? 0 : sketch.sketch.prefetch();
+        /** Loads the operation, if used, down to its sketch's bins; the value means nothing. */
+        int prefetch(String name) {
+            Operation op = used.get(name);
+            return op == null ? 0 : (int) op.accumulator.getRequestCount() + op.sketch.prefetch();
         }
 
-        void add(String operation, java.nio.ByteBuffer bytes, double millis) {
-            Decoded sketch = decoded(operation, bytes);
-            sketch.sketch.add(millis);
-            sketch.changed = true;
-        }
-
-        /** The operation's sketch; {@code bytes} is what the accumulator holds for it (null: none yet). */
-        LatencySketch of(String operation, java.nio.ByteBuffer bytes) {
-            return decoded(operation, bytes).sketch;
-        }
-
-        private Decoded decoded(String operation, java.nio.ByteBuffer bytes) {
-            Decoded sketch = decoded.get(operation);
-            if (sketch == null) {
-                sketch = new Decoded(bytes == null ? new LatencySketch() : LatencySketch.fromBytes(toArray(bytes)));
-                decoded.put(operation, sketch);
+        /** The operation {@code name} of {@code acc}, or "(other)" once the window has {@link #MAX_OPERATIONS}. */
+        Operation of(WindowAccumulator acc, String name) {
+            Operation op = used.get(name);
+            if (op == null) {
+                String capped = capped(acc.getOperations(), name, MAX_OPERATIONS);
+                op = used.get(capped);
+                if (op == null) {
+                    op = new Operation(acc.getOperations().computeIfAbsent(capped, o -> emptyOperation()));
+                    used.put(capped, op);
+                }
             }
-            return sketch;
+            return op;
         }
 
-        /** Writes every sketch changed since the last call into its operation in {@code acc}. */
-        void encodeInto(WindowAccumulator acc) {
-            decoded.forEach((operation, sketch) -> {
-                if (sketch.changed) {
-                    acc.getOperations().get(operation).setLatency(java.nio.ByteBuffer.wrap(sketch.sketch.toBytes()));
-                    sketch.changed = false;
+        /** The sketch of the operation {@code name}, whose accumulator is {@code accumulator}; null if it has none yet. */
+        LatencySketch sketchOf(String name, OperationAccumulator accumulator) {
+            Operation op = used.get(name);
+            return op != null ? op.sketch : accumulator.getLatency() == null ? null : new Operation(accumulator).sketch;
+        }
+
+        /** Writes every sketch changed since the last call into its operation's accumulator. */
+        void encodeInto() {
+            used.values().forEach(op -> {
+                if (op.changed) {
+                    op.accumulator.setLatency(java.nio.ByteBuffer.wrap(op.sketch.toBytes()));
+                    op.changed = false;
                 }
             });
         }
@@ -289,12 +297,12 @@ public final class ServiceWindow {
         return new OpenWindow(acc).close(service, start, end, version);
     }
 
-    static ClosedWindow close(WindowAccumulator acc, Sketches sketches, String service, Instant start, Instant end, String version) {
+    static ClosedWindow close(WindowAccumulator acc, Operations operations, String service, Instant start, Instant end, String version) {
         Map<String, LatencySketch> opLatency = new TreeMap<>();
         LatencySketch latency = null;
         for (Map.Entry<String, OperationAccumulator> op : acc.getOperations().entrySet()) {
-            if (op.getValue().getLatency() != null || sketches.decoded.containsKey(op.getKey())) {
-                LatencySketch sketch = sketches.of(op.getKey(), op.getValue().getLatency());
+            LatencySketch sketch = operations.sketchOf(op.getKey(), op.getValue());
+            if (sketch != null) {
                 opLatency.put(op.getKey(), sketch);
                 latency = latency == null ? new LatencySketch() : latency;
                 latency.merge(sketch);
@@ -305,10 +313,10 @@ public final class ServiceWindow {
         stats.setLogsBySeverity(new HashMap<>(acc.getLogsBySeverity()));
         stats.setLogsByKind(new HashMap<>(acc.getLogsByKind()));
         stats.setLogsByTemplate(new HashMap<>(acc.getLogsByTemplate()));
-        List<WindowStats> operations = new ArrayList<>();
-        new TreeMap<>(acc.getOperations()).forEach((operation, op) ->
-            operations.add(stats(service, operation, start, end, version, op.getRequestCount(), op.getErrorCount(), opLatency.get(operation))));
-        return new ClosedWindow(stats, operations, Map.copyOf(acc.getSampleLogs()), List.copyOf(acc.getErrorTraceIds()),
+        List<WindowStats> operationStats = new ArrayList<>();
+        new TreeMap<>(acc.getOperations()).forEach((operation, op) -> operationStats.add(
+            stats(service, operation, start, end, version, op.getRequestCount(), op.getErrorCount(), opLatency.get(operation))));
+        return new ClosedWindow(stats, operationStats, Map.copyOf(acc.getSampleLogs()), List.copyOf(acc.getErrorTraceIds()),
             new java.util.TreeMap<>(acc.getNewTemplates()));
     }
 

@@ -1,6 +1,5 @@
 package dev.faultline.topology.stores;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -76,6 +75,8 @@ public final class OpenWindowStore extends WrappedStateStore<KeyValueStore<Bytes
     static final int SEGMENT_BYTES = 256 * 1024;
     /** Signals kept in memory until a commit writes them, per task; a long at-least-once commit interval writes earlier. */
     static final int MAX_UNWRITTEN_SIGNALS = 50_000;
+    /** The same bound on their bytes, which a task keeps in one array reused from write to write. */
+    static final int MAX_UNWRITTEN_BYTES = 8 * 1024 * 1024;
     /**
      * Signals added to their windows together. With 100,000 services a signal's window and what it holds for the signal
      * (its operation, its latency sketch) are cache misses, each waiting for the one before; a batch loads each level
@@ -110,19 +111,29 @@ public final class OpenWindowStore extends WrappedStateStore<KeyValueStore<Bytes
     private long prefetched;
     /**
      * The signals added since the last write, in order, and their windows: a commit visits these, not every open window.
-     * A signal is its bytes as read (a request or metric sample) or a {@link Signal} to encode. Kept in two arrays
-     * rather than a list per window: the windows live long, and a new object hung on one by nearly every record made
-     * the young collections scan old objects for it (with 100,000 services most of their time).
+     * A signal is its bytes as read (a request, a metric sample, a classified log), copied into {@link #unwrittenBytes}
+     * at {@code unwrittenOffsets[i]}, or else a {@link Signal} to encode. Kept in arrays rather than a list per window:
+     * the windows live long, and a new object hung on one by nearly every record made the young collections scan old
+     * objects for it (with 100,000 services most of their time). The bytes are copied so that a record's own objects
+     * die before the next young collection rather than being copied by it: with an at-least-once commit every second,
+     * most records were still held by the next collection, and survivors were most of what the collections copied.
      */
     private Entry[] unwrittenWindows = new Entry[1024];
-    private Object[] unwrittenSignals = new Object[1024];
+    private Signal[] unwrittenSignals = new Signal[1024];
+    private int[] unwrittenOffsets = new int[1024];
+    private int[] unwrittenLengths = new int[1024];
     private int unwritten;
+    /** The bytes of the unwritten signals, appended; reused from write to write. */
+    private byte[] unwrittenBytes = new byte[64 * 1024];
+    private int unwrittenBytesEnd;
     /**
      * The windows among those that got {@link #SNAPSHOT_AFTER_SIGNALS} signals since their last write, noted as they
      * reach it: a write then visits each unwritten signal's window once, not once to find these and once more to reset
      * them (with 100,000 services each visit a cache miss).
      */
     private final List<Entry> snapshotsDue = new ArrayList<>();
+    /** The log segments being built, by window start, kept from write to write. */
+    private final NavigableMap<Long, LogSegment> segments = new TreeMap<>();
     private long nextSequence;
     private boolean loaded;
     /** The latest {@link #publishLastSeen}, read by query threads. */
@@ -227,14 +238,14 @@ public final class OpenWindowStore extends WrappedStateStore<KeyValueStore<Bytes
         for (int i = 0; i < pending; i++) {
             try {
                 pendingEntries[i].window.add(pendingSignals[i].getPayload(), pendingTimes[i]);
-                keepUnwritten(pendingEntries[i], pendingAsRead[i] != null ? pendingAsRead[i] : pendingSignals[i]);
+                keepUnwritten(pendingEntries[i], pendingSignals[i], pendingAsRead[i]);
             } catch (RuntimeException e) {
                 failure = failure == null ? new IllegalStateException("cannot add a " + pendingSignals[i].getPayload().getClass().getSimpleName()
                     + " to the window of " + pendingSignals[i].getService() + " starting at " + Instant.ofEpochMilli(pendingStarts[i]), e) : failure;
             }
         }
         forgetPending();
-        if (unwritten > MAX_UNWRITTEN_SIGNALS) {
+        if (unwritten > MAX_UNWRITTEN_SIGNALS || unwrittenBytesEnd > MAX_UNWRITTEN_BYTES) {
             writeUnwritten();
         }
         if (failure != null) {
@@ -261,16 +272,30 @@ public final class OpenWindowStore extends WrappedStateStore<KeyValueStore<Bytes
         return entry;
     }
 
-    private void keepUnwritten(Entry entry, Object signal) {
+    /** Notes {@code signal} as unwritten, by its bytes as read if there are any ({@code asRead} not null). */
+    private void keepUnwritten(Entry entry, Signal signal, byte[] asRead) {
         if (++entry.unwritten == SNAPSHOT_AFTER_SIGNALS) {
             snapshotsDue.add(entry);
         }
         if (unwritten == unwrittenWindows.length) {
             unwrittenWindows = Arrays.copyOf(unwrittenWindows, 2 * unwritten);
             unwrittenSignals = Arrays.copyOf(unwrittenSignals, 2 * unwritten);
+            unwrittenOffsets = Arrays.copyOf(unwrittenOffsets, 2 * unwritten);
+            unwrittenLengths = Arrays.copyOf(unwrittenLengths, 2 * unwritten);
         }
         unwrittenWindows[unwritten] = entry;
-        unwrittenSignals[unwritten++] = signal;
+        if (asRead == null) {
+            unwrittenSignals[unwritten] = signal;
+        } else {
+            if (unwrittenBytes.length - unwrittenBytesEnd < asRead.length) {
+                unwrittenBytes = Arrays.copyOf(unwrittenBytes, Math.max(2 * unwrittenBytes.length, unwrittenBytesEnd + asRead.length));
+            }
+            System.arraycopy(asRead, 0, unwrittenBytes, unwrittenBytesEnd, asRead.length);
+            unwrittenOffsets[unwritten] = unwrittenBytesEnd;
+            unwrittenLengths[unwritten] = asRead.length;
+            unwrittenBytesEnd += asRead.length;
+        }
+        unwritten++;
     }
 
     private void forgetPending() {
@@ -367,11 +392,14 @@ public final class OpenWindowStore extends WrappedStateStore<KeyValueStore<Bytes
             entries.forEach(entry -> closing.add(new Closing(entry.start, entry.service, entry.window)));
         }
         closed.clear();
+        segments.headMap(lastStart, true).clear();
         int kept = 0;
         for (int i = 0; i < unwritten; i++) {
             if (unwrittenWindows[i].start > lastStart) {
                 unwrittenWindows[kept] = unwrittenWindows[i];
-                unwrittenSignals[kept++] = unwrittenSignals[i];
+                unwrittenSignals[kept] = unwrittenSignals[i];
+                unwrittenOffsets[kept] = unwrittenOffsets[i];
+                unwrittenLengths[kept++] = unwrittenLengths[i];
             }
         }
         forgetUnwrittenFrom(kept);
@@ -412,6 +440,7 @@ public final class OpenWindowStore extends WrappedStateStore<KeyValueStore<Bytes
         published = Map.of();
         forgetUnwrittenFrom(0);
         snapshotsDue.clear();
+        segments.clear();
         nextSequence = 0;
         loaded = false;
     }
@@ -420,6 +449,9 @@ public final class OpenWindowStore extends WrappedStateStore<KeyValueStore<Bytes
         Arrays.fill(unwrittenWindows, index, unwritten, null);
         Arrays.fill(unwrittenSignals, index, unwritten, null);
         unwritten = index;
+        if (index == 0) {
+            unwrittenBytesEnd = 0;
+        }
     }
 
     private void writeUnwritten() {
@@ -433,39 +465,44 @@ public final class OpenWindowStore extends WrappedStateStore<KeyValueStore<Bytes
             wrapped().put(snapshotKey(entry.start, entry.service), windowSerde.serializer().serialize(snapshotTopic, entry.window.encoded()));
             entry.unwritten = WRITTEN_WHOLE;
         }
-        Map<Long, ByteArrayOutputStream> segments = new TreeMap<>();
         long segmentStart = Long.MIN_VALUE;
-        ByteArrayOutputStream segment = null;
+        LogSegment segment = null;
         for (int i = 0; i < unwritten; i++) {
             Entry entry = unwrittenWindows[i];
             if (entry.unwritten != WRITTEN_WHOLE) {
                 entry.unwritten = 0;
-                byte[] bytes = unwrittenSignals[i] instanceof byte[] asRead ? asRead
-                    : signalSerde.serializer().serialize(signalTopic, (Signal) unwrittenSignals[i]);
                 if (segment == null || entry.start != segmentStart) {
                     segmentStart = entry.start;
-                    segment = segments.computeIfAbsent(segmentStart, start -> new ByteArrayOutputStream());
+                    segment = segments.computeIfAbsent(segmentStart, start -> new LogSegment(SEGMENT_BYTES));
                 }
-                if (segment.size() > 0 && segment.size() + bytes.length + 5 > SEGMENT_BYTES) {
-                    writeSegment(entry.start, segment);
+                if (unwrittenSignals[i] == null) {
+                    append(segmentStart, segment, unwrittenBytes, unwrittenOffsets[i], unwrittenLengths[i]);
+                } else {
+                    byte[] encoded = signalSerde.serializer().serialize(signalTopic, unwrittenSignals[i]);
+                    append(segmentStart, segment, encoded, 0, encoded.length);
                 }
-                writeVarint(bytes.length, segment);
-                segment.writeBytes(bytes);
             }
         }
         snapshotsDue.forEach(entry -> entry.unwritten = 0);
         snapshotsDue.clear();
         segments.forEach((start, rest) -> {
-            if (rest.size() > 0) {
+            if (!rest.isEmpty()) {
                 writeSegment(start, rest);
             }
         });
         forgetUnwrittenFrom(0);
     }
 
-    private void writeSegment(long start, ByteArrayOutputStream segment) {
-        wrapped().put(segmentKey(start, nextSequence++), segment.toByteArray());
-        segment.reset();
+    /** Appends a signal's bytes to the segment of windows starting at {@code start}, writing the segment first if it is full. */
+    private void append(long start, LogSegment segment, byte[] source, int offset, int length) {
+        if (!segment.fits(length)) {
+            writeSegment(start, segment);
+        }
+        segment.append(source, offset, length);
+    }
+
+    private void writeSegment(long start, LogSegment segment) {
+        wrapped().put(segmentKey(start, nextSequence++), segment.take());
     }
 
     /** Rebuilds the windows from the store beneath: snapshots first, then the segments after each. */
@@ -519,16 +556,6 @@ public final class OpenWindowStore extends WrappedStateStore<KeyValueStore<Bytes
     private static long eventTime(Signal signal) {
         Instant time = signal.getTime() != null ? signal.getTime() : TelemetryTimestampExtractor.eventTime(signal.getPayload());
         return time == null ? -1 : time.toEpochMilli();
-    }
-
-    /** As {@link ByteUtils#readUnsignedVarint} reads it. */
-    private static void writeVarint(int value, ByteArrayOutputStream out) {
-        int rest = value;
-        while ((rest & ~0x7F) != 0) {
-            out.write((rest & 0x7F) | 0x80);
-            rest >>>= 7;
-        }
-        out.write(rest);
     }
 
     /**
